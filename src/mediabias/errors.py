@@ -1,0 +1,61 @@
+"""The project's own error types.
+
+Every problem caused by input data (an article file, a table, a lexicon) is raised
+as a :class:`MediabiasError` (or a subclass) that knows the file and, where it
+applies, the line, and renders as one line that says what is wrong and what to do::
+
+    seeds/broken.yaml:12: entry 'pretext' is in two categories ('distancing', 'verbs'). Keep it in one category.
+
+Nothing else should reach a user for bad data: the command line prints ``str(error)``
+and exits with the status documented in ``mediabias --help``.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class MediabiasError(Exception):
+    """An error about input data, with its place and a hint.
+
+    Args:
+        message: what is wrong, one sentence without a trailing period.
+        path: the file (or source label) concerned, if any.
+        line: the 1-based line (or record number) in that file, if known.
+        hint: what the user can do about it, one sentence.
+
+    Examples:
+        >>> str(MediabiasError("no text column", path="a.csv", line=1, hint="Pass text_field='body'."))
+        "a.csv:1: no text column. Pass text_field='body'."
+    """
+
+    def __init__(self, message: str, path: str | os.PathLike | None = None,
+                 line: int | None = None, hint: str | None = None):
+        self.message = message.rstrip(".")
+        self.path = os.fspath(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+        super().__init__(str(self))
+
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:  # one line, always
+        where = self.where()
+        text = f"{where}: {self.message}." if where else f"{self.message}."
+        if self.hint:
+            text += " " + self.hint.strip()
+        return " ".join(text.split())
+
+    def __reduce__(self):  # picklable across worker processes
+        return (self.__class__, (self.message, self.path, self.line, self.hint))
+
+
+class InputError(MediabiasError):
+    """An article input (page dump, HTML, table, manifest) cannot be read."""
+
+
+class LexiconError(MediabiasError):
+    """A lexicon file cannot be read or does not validate."""
