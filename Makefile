@@ -1,0 +1,39 @@
+# The README's commands. Each target creates .venv when it is missing or older than
+# pyproject.toml, then does its job. Nothing here needs anything but python3 >= 3.11.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test lab bench lexicons clean help
+
+help:
+	@echo "make report   # set up .venv, run the whole analysis of seeds/ into data/report/"
+	@echo "make test     # set up .venv, run every test (unit, golden, properties, doctests, notebooks)"
+	@echo "make lab      # start JupyterLab on the notebooks"
+	@echo "make bench    # run the benchmarks (not part of make test)"
+	@echo "make lexicons # rebuild the packaged lexicons from data/lexicons/"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/mediabias report seeds/ --out data/report
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests src/mediabias --doctest-modules -q $(PYTEST_ARGS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_match.py
+
+lexicons: $(STAMP)
+	$(BIN)/python -m mediabias.lexicon.build
+
+clean:
+	rm -rf $(VENV) data/report data/read .pytest_cache .hypothesis

@@ -1,0 +1,266 @@
+"""The ``mediabias`` command line.
+
+Exit statuses (also in ``mediabias --help`` and the README):
+
+* ``0``: every input loaded;
+* ``1``: a fatal problem (no article could be read, a lexicon is broken, the
+  output folder cannot be written); a one-line message says what to do;
+* ``2``: a usage error (unknown option, missing argument);
+* ``3``: the outputs were written, but some inputs or records were skipped or
+  failed: see ``load_report.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import platform
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from .errors import MediabiasError
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+EXIT_HELP = """exit status:
+  0  every input loaded
+  1  fatal problem (nothing readable, broken lexicon, unwritable output); one-line message
+  2  usage error
+  3  outputs written, but some inputs or records were skipped or failed (see load_report.csv)
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files, folders (read recursively) or glob patterns: .txt page dumps, .html pages, "
+                        ".csv/.tsv, .jsonl, .json, .parquet; a manifest.csv (file,outlet,url,date) in a folder "
+                        "names the outlet, url and date of its files. Example: seeds/ or 'corpus/*.jsonl'")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="output folder, created if missing; its tables are replaced. Example: --out data/report")
+    g = p.add_argument_group("table fields (default: detect common names)")
+    g.add_argument("--text-field", metavar="NAME",
+                   help="column holding the article text (detects text, content, body, ...). Example: --text-field body")
+    g.add_argument("--outlet-field", metavar="NAME",
+                   help="column naming the outlet (detects outlet, source, publication, site, ...). "
+                        "Example: --outlet-field publisher")
+    g.add_argument("--title-field", metavar="NAME",
+                   help="column holding the title (detects title, headline). Example: --title-field headline")
+    g.add_argument("--date-field", metavar="NAME",
+                   help="column holding the date, written as ISO 8601 (detects date, published, ...). "
+                        "Example: --date-field published_at")
+    g.add_argument("--url-field", metavar="NAME", help="column holding the URL (detects url, link). "
+                                                       "Example: --url-field link")
+    g.add_argument("--id-field", metavar="NAME",
+                   help="column holding a stable article id, used as doc_id (detects id, ID, doc_id, ...); "
+                        "without one, doc_id is a hash of the content. Example: --id-field article_id")
+    p.add_argument("--outlets-file", metavar="YAML",
+                   help="outlet signatures to recognise outlets in page dumps (default: the bundled "
+                        "outlets.yaml). Example: --outlets-file my_outlets.yaml")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors. Example: --quiet")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mediabias",
+        description="Measure how news outlets word the same events: read articles, find loaded terms with "
+                    "their exact words and places, score sentiment, and compare outlets.",
+        epilog="examples:\n  mediabias read seeds/ --out data/read\n"
+               "  mediabias report seeds/ --out data/report\n\n" + EXIT_HELP,
+        formatter_class=_Formatter)
+    parser.add_argument("--version", action="version", version=f"mediabias {_version('mediabias')}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    r = sub.add_parser("read", formatter_class=_Formatter,
+                       help="read articles and write articles.csv, sentences.csv, load_report.csv",
+                       description="Read articles (page dumps, HTML, tables) and write articles.csv, sentences.csv, "
+                                   "load_report.csv and dropped_lines.csv (every page-dump line not kept, and why).",
+                       epilog="example:\n  mediabias read seeds/ --out data/read\n"
+                              "  mediabias read corpus.jsonl --text-field body --out out/\n\n" + EXIT_HELP)
+    _add_input_options(r)
+
+    rep = sub.add_parser("report", formatter_class=_Formatter,
+                         help="the whole analysis: tables of articles, sentences, lexicon hits and measures",
+                         description="Run the whole analysis on the inputs and write every table into one folder: "
+                                     "articles, sentences, the ledger of lexicon hits (matches.csv), rates, "
+                                     "sentiment, keyness, framing shares, the load report and manifest.json.",
+                         epilog="example:\n  mediabias report seeds/ --out data/report\n"
+                                "  mediabias report corpus.jsonl --lexicon loaded_terms --lexicon my.dic --out out/\n\n"
+                                + EXIT_HELP)
+    _add_input_options(rep)
+    rep.add_argument("--lexicon", action="append", metavar="NAME_OR_PATH",
+                     help="a bundled lexicon name (loaded_terms, bias_cues) or a lexicon file (native .yaml, "
+                          "LIWC .dic, quanteda .yml, Lexicoder .lc3/.lcd, MPQA .tff, word list .txt, .csv); "
+                          "repeat for several; default: every bundled lexicon. Example: --lexicon loaded_terms")
+    rep.add_argument("--seed", type=int, default=20181208, metavar="N",
+                     help="seed of the bootstrap intervals (same seed, same numbers). Example: --seed 1")
+    return parser
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _say(args, msg: str) -> None:
+    if not args.quiet:
+        print(msg, file=sys.stderr)
+
+
+def _read(args):
+    from .corpus import read_sources
+    from .pipeline import segment_articles
+
+    got = read_sources(args.inputs, text_field=args.text_field, outlet_field=args.outlet_field,
+                       title_field=args.title_field, date_field=args.date_field, url_field=args.url_field,
+                       id_field=args.id_field, outlets_file=args.outlets_file)
+    if got.articles.empty:
+        bad = got.load_report[got.load_report["status"] != "loaded"]
+        first = f" First problem: {bad.iloc[0]['source']}: {bad.iloc[0]['reason']}" if len(bad) else ""
+        raise MediabiasError("no article could be read from the inputs" + first.rstrip("."),
+                             hint="See the load report for every input.")
+    articles, sentences = segment_articles(got.articles)
+    return got, articles, sentences
+
+
+def _score(articles, sentences):
+    from .sentiment import score_articles, score_sentences
+
+    sentences = score_sentences(sentences)
+    articles = score_articles(articles, sentences)
+    return articles, sentences
+
+
+def _finish(args, out: Path, load_report) -> int:
+    problems = load_report[load_report["status"].isin(["skipped", "error"])]
+    if len(problems):
+        first = problems.iloc[0]
+        print(f"mediabias: {len(problems)} input(s) skipped or failed, e.g. {first['source']}: {first['reason']} "
+              f"(all listed in {out / 'load_report.csv'})", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def cmd_read(args) -> int:
+    from .pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered, write_table
+
+    out = Path(args.out)
+    got, articles, sentences = _read(args)
+    articles, sentences = _score(articles, sentences)
+    write_table(ordered(articles, ARTICLE_COLUMNS), out / "articles.csv")
+    write_table(ordered(sentences, SENTENCE_COLUMNS), out / "sentences.csv")
+    write_table(got.dropped_lines, out / "dropped_lines.csv")
+    write_table(got.load_report, out / "load_report.csv")
+    _say(args, f"mediabias: read {len(articles)} articles, {len(sentences)} sentences into {out}/")
+    return _finish(args, out, got.load_report)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def cmd_report(args) -> int:
+    from . import stats
+    from .corpus import expand_inputs
+    from .lexicon import list_lexicons, load_lexicon
+    from .match import match_lexicon, unmatched_entries
+    from .pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered, write_json, write_table
+    from .sentiment import actor_sentiment_by_outlet, load_actors, sentiment_by_outlet
+
+    started = time.time()
+    out = Path(args.out)
+    (out / "manifest.json").unlink(missing_ok=True)  # no stale "complete" marker while we run
+    lexicons = [load_lexicon(x) for x in (args.lexicon or list_lexicons())]
+    got, articles, sentences = _read(args)
+    articles, sentences = _score(articles, sentences)
+    matches = match_lexicon(articles, lexicons, sentences)
+    tables = {
+        "articles": ordered(articles, ARTICLE_COLUMNS),
+        "sentences": ordered(sentences, SENTENCE_COLUMNS),
+        "matches": matches,
+        "unmatched_entries": unmatched_entries(matches, lexicons),
+        "doc_categories": stats.rate_by_article(matches, articles),
+        "outlet_terms": stats.rate_by_outlet(matches, articles, level="entry", seed=args.seed),
+        "outlet_categories": stats.rate_by_outlet(matches, articles, level="category", seed=args.seed),
+        "outlet_sentiment": sentiment_by_outlet(articles, sentences, seed=args.seed),
+        "outlet_actor_sentiment": actor_sentiment_by_outlet(articles, sentences, load_actors(), seed=args.seed),
+        "keyness": stats.keyness_by_outlet(articles=articles, matches=matches),
+        "framing_pairs": stats.framing_shares(matches, lexicons, articles=articles),
+        "dropped_lines": got.dropped_lines,
+        "load_report": got.load_report,
+    }
+    for name, df in tables.items():
+        write_table(df, out / f"{name}.csv")
+    inputs = []
+    for path, _root, label in expand_inputs(args.inputs):
+        if path is not None:
+            inputs.append({"source": label, "sha256": _sha256(path), "bytes": path.stat().st_size})
+    deps = ["pandas", "numpy", "pyarrow", "pyahocorasick", "trafilatura", "textblob", "vaderSentiment", "scipy",
+            "matplotlib", "PyYAML", "charset-normalizer", "python-dateutil"]
+    manifest = {
+        "mediabias": _version("mediabias"),
+        "python": platform.python_version(),
+        "dependencies": {d: _version(d) for d in deps},
+        "command": "mediabias report",
+        "options": {k: v for k, v in vars(args).items() if k not in ("func", "inputs", "out", "quiet", "command")},
+        "inputs": inputs,
+        "lexicons": [{"name": lx.name, "version": lx.version, "licence": lx.licence, "format": lx.format,
+                      "entries": len(lx.entries), "sha256": lx.sha256} for lx in lexicons],
+        "counts": {name: int(len(df)) for name, df in tables.items()},
+        "load_report": {s: int(n) for s, n in got.load_report["status"].value_counts().sort_index().items()},
+        "caveat": _caveat(articles),
+        "outputs": sorted(f"{name}.csv" for name in tables),
+        "completed": True,
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(time.time() - started, 2),
+    }
+    write_json(manifest, out / "manifest.json")  # last: its presence means the set is complete
+    _say(args, f"mediabias: {len(articles)} articles from {articles['outlet'].nunique()} outlets, "
+               f"{len(matches)} lexicon hits; tables in {out}/")
+    return _finish(args, out, got.load_report)
+
+
+def _caveat(articles) -> str:
+    per = articles.groupby("outlet").size()
+    small = sorted(per[per < 5].index)
+    if not small:
+        return ""
+    return (f"descriptive only: {len(small)} of {len(per)} outlets have fewer than 5 articles "
+            f"({', '.join(small[:10])}{' ...' if len(small) > 10 else ''}); their rates and intervals describe "
+            "these articles, not the outlet's coverage.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = {"read": cmd_read, "report": cmd_report}[args.command]
+    try:
+        return handler(args)
+    except MediabiasError as exc:
+        print(f"mediabias: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"mediabias: cannot write or read{where}: {exc.strerror or exc}. Check the path and permissions.",
+              file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("mediabias: interrupted; outputs already complete were kept, the manifest was not written.",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,572 @@
+"""Readers for each input kind, yielding article records and load-report rows.
+
+Every reader is a generator of :class:`Event` values: an ``Article`` (a dict of
+article fields), a ``Report`` row for the load report, or ``Lines`` (the parser's
+record of a page dump's lines). :func:`mediabias.corpus.read_corpus` drives them.
+Readers never raise for bad data inside a file: they yield an error row naming
+the file and line and go on; a file that cannot be read at all yields one error row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .. import paths
+from ..errors import InputError, MediabiasError
+from ..normalize import normalize_text
+from .decode import decode_bytes
+from .pagedump import ParsedPage, parse_page_dump, site_name_from_title_line
+
+PAGE_EXTS = {".txt", ".text"}
+HTML_EXTS = {".html", ".htm", ".xhtml"}
+TABLE_EXTS = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
+ALL_EXTS = PAGE_EXTS | HTML_EXTS | TABLE_EXTS
+
+# Common field names, tried in order (case-insensitive) when no field is given.
+FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body", "article", "full_text", "fulltext", "maintext", "article_text",
+             "story", "body_text", "text_body"),
+    "outlet": ("outlet", "source", "publication", "site", "publisher", "media", "media_outlet", "sitename",
+               "site_name", "source_name", "domain", "newspaper", "medium"),
+    "title": ("title", "headline", "heading", "header", "name"),
+    "date": ("date", "published", "publish_date", "published_at", "publication_date", "date_publish",
+             "pubdate", "pub_date", "datetime", "timestamp", "time", "created_at", "date_published"),
+    "url": ("url", "link", "href", "uri", "article_url", "source_url"),
+    "id": ("id", "doc_id", "article_id", "uuid", "guid", "docid", "document_id", "_id"),
+}
+ARTICLE_FIELDS = ("doc_id", "outlet", "title", "date", "url", "source", "format", "encoding",
+                  "outlet_from", "date_raw", "captions", "text")
+
+
+@dataclass
+class Article:
+    fields: dict[str, Any]
+    lines: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, role, reason, text)
+
+
+@dataclass
+class Report:
+    source: str
+    status: str          # loaded / skipped / error
+    reason: str
+    n_articles: int = 0
+
+
+Event = Article | Report
+
+
+# --------------------------------------------------------------------- helpers
+
+def content_id(*parts: str) -> str:
+    """A stable 16-hex-digit id from text parts (sha256; same on every machine)."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+_DAY_FIRST_HINT = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+def parse_date(value: Any) -> tuple[str, str]:
+    """Return ``(iso_date, note)``: ISO 8601 (date, or date-time when a time is given) or ``""``.
+
+    Numbers above 10^9 are read as Unix seconds (UTC). An unparsable value gives
+    ``""`` and a note; the caller keeps the raw value in ``date_raw``.
+
+    Examples:
+        >>> parse_date("Sunday 9 December 2018")
+        ('2018-12-09', '')
+        >>> parse_date("2018-12-08T14:05:00+02:00")
+        ('2018-12-08T14:05:00+02:00', '')
+        >>> parse_date("last week")[0]
+        ''
+    """
+    if value is None:
+        return "", ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value:  # NaN
+            return "", ""
+        if value > 1e9:
+            v = value / 1000 if value > 1e11 else value
+            return datetime.fromtimestamp(v, tz=timezone.utc).isoformat(), ""
+        return "", f"date {value!r} not understood"
+    if isinstance(value, datetime):
+        return value.isoformat(), ""
+    s = str(value).strip()
+    if not s:
+        return "", ""
+    if re.fullmatch(r"\d{10}(\.\d+)?|\d{13}", s):
+        return parse_date(float(s))
+    from dateutil import parser as dparser
+
+    try:
+        dt = dparser.parse(s, default=datetime(1900, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return "", f"date {s!r} not understood; kept as written in date_raw"
+    if dt.year == 1900 and "1900" not in s:
+        return "", f"date {s!r} has no year; kept as written in date_raw"
+    has_time = bool(re.search(r"\d{1,2}:\d{2}", s))
+    note = ""
+    if _DAY_FIRST_HINT.match(s):
+        note = f"date {s!r} read month-first"
+    return (dt.isoformat() if has_time else dt.date().isoformat()), note
+
+
+# --------------------------------------------------------------------- outlets
+
+@dataclass(frozen=True)
+class OutletSignature:
+    name: str
+    domains: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...]
+
+
+def load_outlet_signatures(path: str | Path | None = None) -> tuple[OutletSignature, ...]:
+    """Read outlet signatures (``resources/outlets.yaml`` by default)."""
+    p = Path(path) if path else paths.OUTLETS_FILE
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read outlet signatures ({type(exc).__name__})", path=p,
+                         hint="Check the file is UTF-8 YAML shaped like mediabias/resources/outlets.yaml.")
+    sigs = []
+    for i, o in enumerate((data or {}).get("outlets") or []):
+        if not isinstance(o, dict) or not o.get("name"):
+            raise InputError(f"outlet signature {i + 1} has no name", path=p,
+                             hint="Each outlet needs name:, and may have domains: and patterns:.")
+        try:
+            pats = tuple(re.compile(x, re.IGNORECASE | re.MULTILINE) for x in o.get("patterns") or ())
+        except re.error as exc:
+            raise InputError(f"outlet {o['name']!r}: bad pattern ({exc})", path=p,
+                             hint="Patterns are Python regular expressions; escape backslashes in YAML.")
+        sigs.append(OutletSignature(str(o["name"]), tuple(str(d).lower() for d in o.get("domains") or ()), pats))
+    return tuple(sigs)
+
+
+def _domain_in(domain: str, text: str) -> bool:
+    return re.search(r"(?<![\w.-])(?:www\.)?" + re.escape(domain) + r"(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def detect_outlet(page: ParsedPage | None, signatures: tuple[OutletSignature, ...],
+                  url: str = "", furniture: str = "") -> tuple[str | None, str]:
+    """Name the outlet from signatures, then from the page itself. Returns ``(name, evidence)``.
+
+    Signatures are searched in page furniture only (dropped lines), never in the
+    body, and in ``url``; then a "Site - Title" line or a copyright line is used.
+    """
+    if page is not None:
+        furniture = "\n".join(r.text for r in page.dropped) + ("\n" + furniture if furniture else "")
+    scores: list[tuple[int, int, str, str]] = []
+    for rank, sig in enumerate(signatures):
+        hits = 0
+        evidence = ""
+        for d in sig.domains:
+            if (url and _domain_in(d, url)) or (furniture and _domain_in(d, furniture)):
+                hits += 2
+                evidence = evidence or f"signature: web address {d}"
+        for pat in sig.patterns:
+            if furniture and pat.search(furniture):
+                hits += 1
+                evidence = evidence or f"signature: pattern {pat.pattern!r}"
+        if hits:
+            scores.append((-hits, rank, sig.name, evidence))
+    if scores:
+        scores.sort()
+        return scores[0][2], scores[0][3]
+    if page is not None:
+        site = site_name_from_title_line(page)
+        if site:
+            return site, "page title line"
+        for r in page.dropped:
+            m = re.search(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*([A-Z][\w&.' -]{1,60}?)"
+                          r"(?:[.,|]|\s+all rights|\s*$)", r.text, re.IGNORECASE)
+            if m and 1 <= len(m.group(1).split()) <= 6:
+                return m.group(1).strip(), "copyright line"
+    return None, ""
+
+
+# --------------------------------------------------------------------- manifest
+
+MANIFEST_NAMES = ("manifest.csv",)
+
+
+def read_manifest(path: Path, label: str) -> dict[str, dict[str, str]]:
+    """Read a manifest (file, outlet, url, date, [title], [notes]) into file name -> fields."""
+    text, _ = decode_bytes(path.read_bytes(), label)
+    reader = csv.DictReader(io.StringIO(normalize_text(text)))
+    cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
+    if "file" not in cols:
+        raise InputError(f"manifest has no 'file' column (columns: {', '.join(cols) or 'none'})", path=label,
+                         line=1, hint="The header must be: file,outlet,url,date[,title][,notes].")
+    out: dict[str, dict[str, str]] = {}
+    for row in reader:
+        name = (row.get(cols["file"]) or "").strip()
+        if not name:
+            continue
+        out[name] = {k: (row.get(cols[k]) or "").strip() for k in ("outlet", "url", "date", "title", "notes")
+                     if k in cols}
+        out[name]["_line"] = str(reader.line_num)
+    return out
+
+
+# --------------------------------------------------------------------- page dumps and HTML
+
+def read_page_dump(path: Path, label: str, meta: dict[str, str],
+                   signatures: tuple[OutletSignature, ...]) -> Iterator[Event]:
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data, label)
+    page = parse_page_dump(normalize_text(text))
+    lines = [(r.line, r.role, r.reason, r.text) for r in page.records]
+    if not page.paragraphs:
+        yield Report(label, "error", "no article text found: no prose paragraphs in the page dump. "
+                                     "Check it is an article page, or give its text as a table.", 0)
+        return
+    notes = [f"page dump ({encoding}); {len(page.paragraphs)} paragraphs, "
+             f"{len(page.captions)} captions, {len(page.dropped)} lines dropped"]
+    notes += page.warnings
+    yield _finish_file_article(data, label, meta, page.title, "\n".join(page.captions), page.body,
+                               "page-dump", encoding, page, "", signatures, notes, lines)
+
+
+def read_html(path: Path, label: str, meta: dict[str, str],
+              signatures: tuple[OutletSignature, ...]) -> Iterator[Event]:
+    import trafilatura
+
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data, label)
+    try:
+        doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                          include_tables=False, deduplicate=False)
+    except Exception as exc:  # trafilatura raises many types on broken markup
+        yield Report(label, "error", f"HTML could not be parsed ({type(exc).__name__}). "
+                                     "Check the file is an HTML page.", 0)
+        return
+    d = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    body = normalize_text(d.get("text") or "")
+    title = normalize_text(d.get("title") or "").strip()
+    paras = [" ".join(p.split()) for p in body.split("\n") if p.strip()]
+    if paras and title and paras[0] == title:
+        paras = paras[1:]
+    if not paras:
+        yield Report(label, "error", "no article text found in the HTML (trafilatura found no main text). "
+                                     "Check it is an article page, not an index or a login page.", 0)
+        return
+    url = meta.get("url") or (d.get("url") or "")
+    if not meta.get("outlet") and d.get("sitename"):
+        meta = {**meta, "outlet": normalize_text(d["sitename"]).strip(), "_outlet_from": "HTML site name"}
+    meta = {**meta, "date": meta.get("date") or (d.get("date") or "")}
+    notes = [f"HTML ({encoding}) via trafilatura; {len(paras)} paragraphs"]
+    yield _finish_file_article(data, label, meta, title, "", "\n\n".join(paras), "html", encoding,
+                               None, url, signatures, notes, [])
+
+
+def _finish_file_article(data: bytes, label: str, meta: dict[str, str], title: str, captions: str, body: str,
+                         fmt: str, encoding: str, page: ParsedPage | None, url: str,
+                         signatures: tuple[OutletSignature, ...], notes: list[str],
+                         lines: list[tuple[int, str, str, str]]) -> Article:
+    outlet = meta.get("outlet") or ""
+    outlet_from = meta.get("_outlet_from") or ("manifest" if outlet else "")
+    if not outlet:
+        found, evidence = detect_outlet(page, signatures, url=meta.get("url") or url)
+        if found:
+            outlet, outlet_from = found, evidence
+        else:
+            outlet, outlet_from = "unknown", "none"
+            notes.append("outlet unknown: no manifest entry and no signature matched; "
+                         "add the file to a manifest.csv beside it (file,outlet,url,date)")
+    date_raw = meta.get("date", "")
+    date, note = parse_date(date_raw)
+    if note:
+        notes.append(note)
+    art = {
+        "doc_id": hashlib.sha256(data).hexdigest()[:16],
+        "outlet": outlet,
+        "title": meta.get("title") or title,
+        "date": date,
+        "url": meta.get("url") or url,
+        "source": label,
+        "format": fmt,
+        "encoding": encoding,
+        "outlet_from": outlet_from,
+        "date_raw": "" if date_raw is None else str(date_raw),
+        "captions": captions,
+        "text": body,
+        "_notes": notes,
+    }
+    return Article(art, lines)
+
+
+# --------------------------------------------------------------------- tables
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Field names given by the user (``None``: auto-detect)."""
+
+    text: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    id: str | None = None
+
+    def resolve(self, columns: list[str]) -> dict[str, str | None]:
+        lower = {c.lower().strip(): c for c in reversed(columns)}
+        out: dict[str, str | None] = {}
+        for key, candidates in FIELD_CANDIDATES.items():
+            given = getattr(self, key)
+            if given:
+                out[key] = given if given in columns else lower.get(given.lower())
+                if out[key] is None:
+                    out[key] = "\x00missing:" + given
+                continue
+            out[key] = next((lower[c] for c in candidates if c in lower), None)
+        if out["outlet"] is not None and out["outlet"] == out["url"]:
+            out["outlet"] = None
+        return out
+
+
+def _missing_text(label: str, line: int | None, columns: list[str], fm: dict[str, str | None]) -> Report:
+    given = fm["text"][len("\x00missing:"):] if fm["text"] and fm["text"].startswith("\x00") else None
+    cols = ", ".join(map(str, columns[:20])) + (" ..." if len(columns) > 20 else "")
+    why = (f"no column {given!r}" if given else
+           f"no text column (looked for {', '.join(FIELD_CANDIDATES['text'][:6])} ...)")
+    where = f"{label}:{line}" if line else label
+    return Report(where, "error", f"{why}; columns are: {cols or 'none'}. "
+                                  "Name the text column with --text-field NAME (text_field= in Python).", 0)
+
+
+def _value(rec: dict, col: str | None) -> Any:
+    if col is None or col.startswith("\x00"):
+        return None
+    v = rec.get(col)
+    if isinstance(v, dict):  # NewsAPI-style {"source": {"id": ..., "name": ...}}
+        v = v.get("name") or v.get("title") or v.get("id")
+    return v
+
+
+def _as_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v != v:
+        return ""
+    if isinstance(v, (list, tuple)):
+        return "\n\n".join(_as_text(x) for x in v)
+    return str(v)
+
+
+def record_to_article(rec: dict, fm: dict[str, str | None], label: str, locator: str, fmt: str,
+                      encoding: str) -> Article | Report:
+    """Turn one table record into an article, or a skip row when it has no text."""
+    text = normalize_text(_as_text(_value(rec, fm["text"]))).strip()
+    if not text:
+        return Report(locator, "skipped", "empty text", 0)
+    outlet = " ".join(normalize_text(_as_text(_value(rec, fm["outlet"]))).split())
+    title = " ".join(normalize_text(_as_text(_value(rec, fm["title"]))).split())
+    url = _as_text(_value(rec, fm["url"])).strip()
+    raw_date = _value(rec, fm["date"])
+    date, note = parse_date(raw_date)
+    rid = _value(rec, fm["id"])
+    rid = "" if rid is None or (isinstance(rid, float) and rid != rid) else str(rid).strip()
+    if isinstance(_value(rec, fm["id"]), float) and float(rid).is_integer():
+        rid = str(int(float(rid)))
+    notes = [note] if note else []
+    if not outlet:
+        outlet = "unknown"
+        notes.append("outlet unknown: the record has no outlet value")
+    doc_id = rid or content_id(outlet, title, date or _as_text(raw_date), url, text)
+    art = {
+        "doc_id": doc_id,
+        "outlet": outlet,
+        "title": title,
+        "date": date,
+        "url": url,
+        "source": locator,
+        "format": fmt,
+        "encoding": encoding,
+        "outlet_from": "field" if outlet != "unknown" else "none",
+        "date_raw": _as_text(raw_date),
+        "captions": "",
+        "text": text,
+        "_notes": notes,
+    }
+    return Article(art, [])
+
+
+def read_csv_table(path: Path, label: str, fields: FieldMap, delimiter: str) -> Iterator[Event]:
+    text, encoding = decode_bytes(path.read_bytes(), label)
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        columns = list(reader.fieldnames or [])
+    except csv.Error as exc:
+        yield Report(f"{label}:1", "error", f"header row is not valid CSV ({exc}). Check the delimiter and quoting.", 0)
+        return
+    fm = fields.resolve(columns)
+    fmt = "tsv" if delimiter == "\t" else "csv"
+    if fm["text"] is None or fm["text"].startswith("\x00"):
+        yield _missing_text(label, 1, columns, fm)
+        return
+    n = 0
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield Report(f"{label}:{reader.line_num}", "error",
+                         f"row is not valid CSV ({exc}); the rows before and after were read. "
+                         "Fix the quoting of this row.", 0)
+            continue
+        line = reader.line_num
+        if None in rec:
+            yield Report(f"{label}:{line}", "error", f"row has {len(columns) + len(rec[None])} fields, the header "
+                                                     f"{len(columns)}; not loaded. Quote fields that contain "
+                                                     f"'{delimiter}'.", 0)
+            continue
+        out = record_to_article(rec, fm, label, f"{label}:{line}", fmt, encoding)
+        if isinstance(out, Article):
+            n += 1
+        yield out
+    yield Report(label, "loaded" if n else "skipped", f"{fmt} table ({encoding}), text column {fm['text']!r}"
+                 + ("" if n else "; no row had text"), n)
+
+
+def read_jsonl(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
+    text, encoding = decode_bytes(path.read_bytes(), label)
+    n = 0
+    fm_cache: dict[tuple, dict] = {}
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Report(f"{label}:{lineno}", "error",
+                         f"truncated or invalid JSON ({exc.msg} at column {exc.colno}); the other lines were read. "
+                         "Fix or remove this line.", 0)
+            continue
+        if not isinstance(rec, dict):
+            yield Report(f"{label}:{lineno}", "error", f"line is a JSON {type(rec).__name__}, not an object. "
+                                                       "Each line must be one article object.", 0)
+            continue
+        key = tuple(rec)
+        fm = fm_cache.get(key)
+        if fm is None:
+            fm = fm_cache[key] = fields.resolve(list(rec))
+        if fm["text"] is None or fm["text"].startswith("\x00"):
+            yield _missing_text(label, lineno, list(rec), fm)
+            continue
+        out = record_to_article(rec, fm, label, f"{label}:{lineno}", "jsonl", encoding)
+        if isinstance(out, Article):
+            n += 1
+        yield out
+    yield Report(label, "loaded" if n else "skipped", f"jsonl ({encoding})" + ("" if n else "; no line had text"), n)
+
+
+def read_json(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
+    text, encoding = decode_bytes(path.read_bytes(), label)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Report(f"{label}:{exc.lineno}", "error", f"truncated or invalid JSON ({exc.msg} at line {exc.lineno}, "
+                                                       f"column {exc.colno}); nothing loaded from this file. "
+                                                       "Fix the file, or write one object per line as .jsonl.", 0)
+        return
+    if isinstance(data, dict):
+        for key in ("articles", "data", "items", "records", "results", "documents", "docs"):
+            if isinstance(data.get(key), list) and all(isinstance(x, dict) for x in data[key]):
+                records = data[key]
+                break
+        else:
+            records = [data]
+    elif isinstance(data, list):
+        records = data
+    else:
+        yield Report(label, "error", f"JSON holds a {type(data).__name__}, not an object or a list of objects.", 0)
+        return
+    n = 0
+    for i, rec in enumerate(records, start=1):
+        loc = label if len(records) == 1 and isinstance(data, dict) else f"{label}#{i}"
+        if not isinstance(rec, dict):
+            yield Report(loc, "error", f"record {i} is a JSON {type(rec).__name__}, not an object.", 0)
+            continue
+        fm = fields.resolve(list(rec))
+        if fm["text"] is None or fm["text"].startswith("\x00"):
+            yield _missing_text(loc, None, list(rec), fm)
+            continue
+        out = record_to_article(rec, fm, label, loc, "json", encoding)
+        if isinstance(out, Article):
+            n += 1
+        yield out
+    yield Report(label, "loaded" if n else "skipped", f"json ({encoding})" + ("" if n else "; no record had text"), n)
+
+
+def read_parquet(path: Path, label: str, fields: FieldMap, batch_size: int = 2048) -> Iterator[Event]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        yield Report(label, "error", f"not a readable Parquet file ({str(exc).splitlines()[0][:120]}). "
+                                     "Check the file is complete.", 0)
+        return
+    columns = pf.schema_arrow.names
+    fm = fields.resolve(columns)
+    if fm["text"] is None or fm["text"].startswith("\x00"):
+        yield _missing_text(label, None, columns, fm)
+        return
+    n = 0
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=batch_size):
+            for rec in batch.to_pylist():
+                row += 1
+                out = record_to_article(rec, fm, label, f"{label}#{row}", "parquet", "parquet")
+                if isinstance(out, Article):
+                    n += 1
+                yield out
+    except (pa.ArrowInvalid, OSError) as exc:
+        yield Report(f"{label}#{row + 1}", "error", f"Parquet data is damaged after row {row} "
+                                                    f"({str(exc).splitlines()[0][:120]}); rows before were read.", 0)
+    yield Report(label, "loaded" if n else "skipped", "parquet" + ("" if n else "; no row had text"), n)
+
+
+def read_file(path: Path, label: str, fields: FieldMap, meta: dict[str, str],
+              signatures: tuple[OutletSignature, ...]) -> Iterator[Event]:
+    """Dispatch on the file extension; turn any project error into an error row."""
+    ext = path.suffix.lower()
+    try:
+        if ext in PAGE_EXTS:
+            yield from read_page_dump(path, label, meta, signatures)
+        elif ext in HTML_EXTS:
+            yield from read_html(path, label, meta, signatures)
+        elif ext in (".csv", ".tsv"):
+            yield from read_csv_table(path, label, fields, "\t" if ext == ".tsv" else ",")
+        elif ext in (".jsonl", ".ndjson"):
+            yield from read_jsonl(path, label, fields)
+        elif ext == ".json":
+            yield from read_json(path, label, fields)
+        elif ext in (".parquet", ".pq"):
+            yield from read_parquet(path, label, fields)
+        else:
+            yield Report(label, "skipped", f"unsupported file type {ext or '(none)'}; supported: "
+                                           + ", ".join(sorted(ALL_EXTS)), 0)
+    except MediabiasError as exc:
+        yield Report(label, "error", exc.message + "." + (" " + exc.hint if exc.hint else ""), 0)
+    except OSError as exc:
+        yield Report(label, "error", f"cannot read the file ({exc.strerror or type(exc).__name__}). "
+                                     "Check it exists and is readable.", 0)

@@ -1,0 +1,403 @@
+"""Find every lexicon hit in every article: the ledger.
+
+Semantics (each one tested in ``tests/test_match.py``):
+
+* **Case** is ignored unless an entry is marked ``case_sensitive``.
+* **Whole tokens**: an entry matches only where it starts and ends at a token
+  boundary, so ``pretext`` does not match "pretextual"; ``pretext*`` does, and its
+  hit covers the whole word. A boundary is any character that is not a letter or
+  digit, so ``Israel`` matches in "Israel's" (the possessive is not part of it).
+* **Separators**: between words, a space, a hyphen, a line break, a tab and NBSP
+  are all the same, and runs of them count as one: "Iran-backed" = "Iran backed"
+  = "Iran -\\nbacked". A blank line (paragraph break) is a barrier no entry spans.
+* **Apostrophes**: straight and curly (``'`` ``’`` ``‘``) are the same.
+* **Overlaps**: within one lexicon, hits are leftmost-longest and do not overlap
+  ("alleged tunnels" wins over "alleged" and "tunnels"); lexicons are independent.
+  A term listed in several categories (LIWC-style) gives one row per category.
+* **Voice**: ``quoted`` when the hit lies inside an attributed quotation (see
+  :func:`mediabias.text.find_quotes`), else ``outlet``. A short scare-quoted
+  fragment (“cutting off”) is the outlet's own wording, kept at a distance: its
+  hits are ``outlet`` voice with ``hedged`` true.
+* **Hedged**: true when the hit is inside scare quotes, or its own first word or
+  one of the three tokens before it (same sentence) is a distancing cue
+  ("alleged", "so-called", "purported", "supposed", "self-styled", "what he
+  called" ...; list in ``resources/hedge_cues.txt``).
+
+Offsets are into ``articles.text``: for every row, ``text[start:end] == surface``.
+Matching runs on a normalised view of the text (lower case, separators unified and
+collapsed) with pyahocorasick; offsets are mapped back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import ahocorasick
+import pandas as pd
+
+from . import paths
+from .lexicon import Lexicon, load_lexicon
+
+MATCH_COLUMNS = ["doc_id", "outlet", "sentence_id", "start", "end", "surface", "entry", "category",
+                 "lexicon", "voice", "hedged"]
+
+# Characters that separate words and are all equivalent to one space.
+_SEPARATORS = "\t\n\r\x0b\x0c\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000" \
+              "-\u2010\u2011"
+_APOSTROPHES = "\u2019\u2018\u02bc\u2032\u00b4`"
+_SEP_TABLE = str.maketrans({**{c: " " for c in _SEPARATORS}, **{c: "'" for c in _APOSTROPHES}})
+_RUNS = re.compile(" {2,}")
+_WORD_TAIL = re.compile(r"[^\W_]*")
+_BARRIER = "\x00"
+
+
+# --------------------------------------------------------------------------- views
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower()[0] for c in text)  # e.g. 'İ' -> 'i̇': keep one character
+
+
+@dataclass
+class TextView:
+    """A normalised view of a text and the map back to the original offsets."""
+
+    lower: str                 # collapsed, lower-cased view
+    cased: str | None          # collapsed view with case kept (only built when needed)
+    shift_at: list[int]        # view positions from which an extra shift applies
+    shift_cum: list[int]       # cumulative shift from that position on
+
+    def to_original(self, i: int) -> int:
+        k = bisect_right(self.shift_at, i)
+        return i + (self.shift_cum[k - 1] if k else 0)
+
+
+def make_view(text: str, cased: bool = False) -> TextView:
+    """Build the matching view of ``text`` (see the module docstring).
+
+    Examples:
+        >>> v = make_view("Iran -\\nBacked  Hezbollah")
+        >>> v.lower
+        'iran backed hezbollah'
+        >>> v.to_original(5), v.to_original(12)
+        (7, 15)
+    """
+    sep = text.translate(_SEP_TABLE)
+    low = _lower_same_length(sep)
+    runs = [m.span() for m in _RUNS.finditer(sep)]
+    if not runs:
+        return TextView(low, sep if cased else None, [], [])
+    pieces_l: list[str] = []
+    pieces_c: list[str] = []
+    shift_at: list[int] = []
+    shift_cum: list[int] = []
+    prev = cum = 0
+    for a, b in runs:
+        ch = _BARRIER if text.count("\n", a, b) >= 2 else " "
+        pieces_l.append(low[prev:a])
+        pieces_l.append(ch)
+        if cased:
+            pieces_c.append(sep[prev:a])
+            pieces_c.append(ch)
+        cum += b - a - 1
+        shift_at.append(a - (cum - (b - a - 1)) + 1)
+        shift_cum.append(cum)
+        prev = b
+    pieces_l.append(low[prev:])
+    if cased:
+        pieces_c.append(sep[prev:])
+    return TextView("".join(pieces_l), "".join(pieces_c) if cased else None, shift_at, shift_cum)
+
+
+def normalise_term(term: str, case_sensitive: bool = False) -> str:
+    """The form an entry is searched for in a :class:`TextView`.
+
+    Examples:
+        >>> normalise_term("Iran-Backed")
+        'iran backed'
+        >>> normalise_term("Israel’s  enemy*")
+        "israel's enemy"
+    """
+    t = term.strip().rstrip("*").translate(_SEP_TABLE)
+    t = " ".join(t.split(" "))
+    t = re.sub(" {2,}", " ", t).strip()
+    return t if case_sensitive else _lower_same_length(t)
+
+
+# --------------------------------------------------------------------------- compiled lexicon
+
+@dataclass(frozen=True)
+class _Target:
+    key: str                            # normalised pattern
+    glob: bool
+    rows: tuple[tuple[str, str], ...]   # (entry as written, category), one per category
+
+
+class CompiledLexicon:
+    """A lexicon compiled into Aho-Corasick automata (one case-insensitive, one case-sensitive)."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        groups: dict[tuple[str, bool, bool], list[tuple[str, str]]] = {}
+        for e in lexicon.entries:
+            key = normalise_term(e.term, e.case_sensitive)
+            if not key:
+                continue
+            g = groups.setdefault((key, e.is_glob, e.case_sensitive), [])
+            if (e.term, e.category) not in g:
+                g.append((e.term, e.category))
+        self.targets: list[_Target] = []
+        self._auto = {False: None, True: None}
+        by_case: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
+        for (key, glob, cs), rows in groups.items():
+            by_case[cs].setdefault(key, []).append(len(self.targets))
+            self.targets.append(_Target(key, glob, tuple(rows)))
+        for cs, keys in by_case.items():
+            if not keys:
+                continue
+            a = ahocorasick.Automaton()
+            for key, ids in keys.items():
+                a.add_word(key, (len(key), tuple(ids)))
+            a.make_automaton()
+            self._auto[cs] = a
+        self.needs_cased = self._auto[True] is not None
+        self.entry_keys = {t.key for t in self.targets}
+
+    def find(self, view: TextView) -> list[tuple[int, int, int]]:
+        """Leftmost-longest, non-overlapping hits as (view_start, view_end, target index)."""
+        cands: list[tuple[int, int, int, int]] = []
+        for cs, hay in ((False, view.lower), (True, view.cased)):
+            auto = self._auto[cs]
+            if auto is None or hay is None:
+                continue
+            n = len(hay)
+            for end_idx, (length, ids) in auto.iter(hay):
+                start = end_idx - length + 1
+                if start > 0 and hay[start - 1].isalnum():
+                    continue
+                after = end_idx + 1
+                boundary = after >= n or not hay[after].isalnum()
+                for tid in ids:
+                    t = self.targets[tid]
+                    if t.glob:
+                        end = _WORD_TAIL.match(hay, after).end()
+                    elif boundary:
+                        end = after
+                    else:
+                        continue
+                    cands.append((start, -end, -length, tid))
+        if not cands:
+            return []
+        cands.sort()
+        out: list[tuple[int, int, int]] = []
+        last_end = -1
+        for start, neg_end, _, tid in cands:
+            if start >= last_end:
+                out.append((start, -neg_end, tid))
+                last_end = -neg_end
+        return out
+
+
+_COMPILED: dict[int, tuple[Lexicon, CompiledLexicon]] = {}
+
+
+def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
+    """Compile (and cache, per lexicon object) the automata of a lexicon."""
+    hit = _COMPILED.get(id(lexicon))
+    if hit is not None and hit[0] is lexicon:
+        return hit[1]
+    compiled = CompiledLexicon(lexicon)
+    if len(_COMPILED) > 64:
+        _COMPILED.clear()
+    _COMPILED[id(lexicon)] = (lexicon, compiled)
+    return compiled
+
+
+def find_hits(text: str, lexicon: Lexicon | CompiledLexicon) -> list[tuple[int, int, str, str]]:
+    """Hits of one lexicon in one text: ``(start, end, entry, category)`` with original offsets.
+
+    Examples:
+        >>> from mediabias.lexicon import Entry, Lexicon
+        >>> lex = Lexicon("demo", (Entry("Iran-backed", "sponsorship"), Entry("pretext*", "distancing")))
+        >>> find_hits("An Iran backed group; pretexts.", lex)
+        [(3, 14, 'Iran-backed', 'sponsorship'), (22, 30, 'pretext*', 'distancing')]
+    """
+    comp = lexicon if isinstance(lexicon, CompiledLexicon) else compile_lexicon(lexicon)
+    view = make_view(text, cased=comp.needs_cased)
+    out = []
+    for s, e, tid in comp.find(view):
+        os_, oe = view.to_original(s), view.to_original(e - 1) + 1
+        for entry, category in comp.targets[tid].rows:
+            out.append((os_, oe, entry, category))
+    return out
+
+
+# --------------------------------------------------------------------------- hedges
+
+def _load_hedge_cues() -> tuple[tuple[str, ...], ...]:
+    cues = []
+    for line in (paths.RESOURCES_DIR / "hedge_cues.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            cues.append(tuple(normalise_term(line).split()))
+    return tuple(sorted(set(cues), key=lambda c: (-len(c), c)))
+
+
+_HEDGE_CUES: tuple[tuple[str, ...], ...] | None = None
+_VIEW_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?;:\x00]")
+
+
+def is_hedged_by_cue(view_text: str, start: int, end: int) -> bool:
+    """True when a distancing cue starts the hit or stands among the 3 tokens before it (same sentence)."""
+    global _HEDGE_CUES
+    if _HEDGE_CUES is None:
+        _HEDGE_CUES = _load_hedge_cues()
+    first = _VIEW_TOKEN.findall(view_text[start:end])
+    window = view_text[max(0, start - 80):start]
+    cut = max((m.end() for m in _SENTENCE_END.finditer(window)), default=0)
+    before = _VIEW_TOKEN.findall(window[cut:])
+    for cue in _HEDGE_CUES:
+        n = len(cue)
+        if tuple(first[:n]) == cue and len(first) > n:
+            return True
+        for gap in range(0, 3):  # cue ends 0, 1 or 2 tokens before the hit
+            stop = len(before) - gap
+            if stop - n >= 0 and tuple(before[stop - n:stop]) == cue:
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------- the ledger
+
+def _as_lexicons(lexicons) -> list[Lexicon]:
+    if lexicons is None:
+        from .lexicon import list_lexicons
+
+        return [load_lexicon(n) for n in list_lexicons()]
+    if isinstance(lexicons, (Lexicon, str)) or hasattr(lexicons, "__fspath__"):
+        lexicons = [lexicons]
+    return [load_lexicon(x) for x in lexicons]
+
+
+def match_text(doc_id: str, outlet: str, text: str, compiled: Sequence[CompiledLexicon],
+               sentence_starts: Sequence[int] | None = None, quotes=None) -> list[tuple]:
+    """Ledger rows (in :data:`MATCH_COLUMNS` order) for one article."""
+    from .text import find_quotes, split_sentences
+
+    if sentence_starts is None:
+        sentence_starts = [s for s, _ in split_sentences(text)]
+    if quotes is None:
+        quotes = find_quotes(text)
+    q_starts = [q.start for q in quotes]
+    rows: list[tuple] = []
+    cased = any(c.needs_cased for c in compiled)
+    view = make_view(text, cased=cased) if compiled else None
+    for comp in compiled:
+        for s, e, tid in comp.find(view):
+            os_, oe = view.to_original(s), view.to_original(e - 1) + 1
+            voice, scare = "outlet", False
+            k = bisect_right(q_starts, os_ - 1) - 1   # the last quote opening before the hit
+            if k >= 0 and oe <= quotes[k].end:        # quotes do not overlap: only it can hold the hit
+                if quotes[k].kind == "scare":
+                    scare = True
+                else:
+                    voice = "quoted"
+            hedged = scare or is_hedged_by_cue(view.lower, s, e)
+            sid = bisect_right(sentence_starts, os_) - 1
+            surface = text[os_:oe]
+            for entry, category in comp.targets[tid].rows:
+                rows.append((doc_id, outlet, max(sid, 0), os_, oe, surface, entry, category,
+                             comp.lexicon.name, voice, hedged))
+    rows.sort(key=lambda r: (r[3], r[4], r[8], r[7], r[6]))
+    return rows
+
+
+def match_lexicon(articles: pd.DataFrame, lexicons=None, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every hit of every entry of the lexicons in every article: the ledger.
+
+    Args:
+        articles: one row per article with ``doc_id``, ``outlet`` and ``text``.
+        lexicons: a :class:`~mediabias.lexicon.Lexicon`, a bundled name, a path, or
+            a list of them; default: all bundled lexicons.
+        sentences: optional sentence table (``doc_id, sentence_id, start``) to
+            reuse; computed with :func:`mediabias.text.split_sentences` otherwise.
+
+    Returns:
+        One row per hit (per category, for terms in several categories), columns
+        :data:`MATCH_COLUMNS`; rows ordered by article (input order), then offset.
+        ``text[start:end] == surface`` holds on every row. The input is not changed.
+
+    Examples:
+        >>> import pandas as pd
+        >>> arts = pd.DataFrame({"doc_id": ["d1"], "outlet": ["X"],
+        ...     "text": ['Troops moved under the pretext of "cutting off" the alleged tunnels.']})
+        >>> m = match_lexicon(arts, "loaded_terms")
+        >>> m[["surface", "voice", "hedged"]].values.tolist()[-1]
+        ['alleged tunnels', 'outlet', True]
+    """
+    compiled = [compile_lexicon(x) for x in _as_lexicons(lexicons)]
+    starts_by_doc: dict[str, list[int]] = {}
+    if sentences is not None and len(sentences):
+        for doc, grp in sentences.sort_values(["doc_id", "sentence_id"]).groupby("doc_id", sort=False):
+            starts_by_doc[doc] = grp["start"].tolist()
+    rows: list[tuple] = []
+    for doc_id, outlet, text in zip(articles["doc_id"], articles["outlet"], articles["text"]):
+        rows.extend(match_text(doc_id, outlet, text if isinstance(text, str) else "", compiled,
+                               starts_by_doc.get(doc_id)))
+    out = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    return out.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "hedged": "bool"})
+
+
+def unmatched_entries(matches: pd.DataFrame, lexicons=None) -> pd.DataFrame:
+    """Entries that never matched in the corpus: ``lexicon, category, entry``.
+
+    Examples:
+        >>> import pandas as pd
+        >>> from mediabias.lexicon import Entry, Lexicon
+        >>> lex = Lexicon("demo", (Entry("pretext", "a"), Entry("boasted", "b")))
+        >>> m = match_lexicon(pd.DataFrame({"doc_id": ["d"], "outlet": ["o"], "text": ["He boasted."]}), lex)
+        >>> unmatched_entries(m, lex).values.tolist()
+        [['demo', 'a', 'pretext']]
+    """
+    seen = set(zip(matches["lexicon"], matches["category"], matches["entry"]))
+    rows = [(lex.name, e.category, e.term) for lex in _as_lexicons(lexicons) for e in lex.entries
+            if (lex.name, e.category, e.term) not in seen]
+    return pd.DataFrame(rows, columns=["lexicon", "category", "entry"])
+
+
+def kwic(matches: pd.DataFrame, articles: pd.DataFrame, window: int = 60) -> pd.DataFrame:
+    """Keyword-in-context lines for ledger rows: ``left``, ``keyword``, ``right`` (plain text).
+
+    ``window`` characters on each side, cut at whitespace, line breaks shown as
+    spaces. The text is not HTML-escaped here; renderers escape it.
+
+    Examples:
+        >>> import pandas as pd
+        >>> arts = pd.DataFrame({"doc_id": ["d"], "outlet": ["o"], "text": ["They boasted of it."]})
+        >>> m = pd.DataFrame({"doc_id": ["d"], "start": [5], "end": [12], "surface": ["boasted"],
+        ...                   "entry": ["boasted"], "outlet": ["o"]})
+        >>> kwic(m, arts, window=10)[["left", "keyword", "right"]].values.tolist()
+        [['They', 'boasted', 'of it.']]
+    """
+    texts = dict(zip(articles["doc_id"], articles["text"]))
+    left, key, right = [], [], []
+    for doc, s, e in zip(matches["doc_id"], matches["start"], matches["end"]):
+        t = texts.get(doc, "")
+        lo = t[max(0, s - window):s]
+        hi = t[e:e + window]
+        if s - window > 0 and " " in lo:
+            lo = lo[lo.index(" ") + 1:]
+        if e + window < len(t) and " " in hi:
+            hi = hi[:hi.rindex(" ")]
+        left.append(" ".join(lo.split()))
+        key.append(" ".join(t[s:e].split()))
+        right.append(" ".join(hi.split()))
+    out = matches.copy()
+    out["left"], out["keyword"], out["right"] = left, key, right
+    return out

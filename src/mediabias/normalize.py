@@ -1,0 +1,60 @@
+"""Unicode normalisation of article text.
+
+What :func:`normalize_text` does, in order:
+
+* line endings ``\\r\\n`` and ``\\r`` become ``\\n``;
+* every Unicode space (NBSP, thin, narrow, figure, ideographic ...) becomes ``" "``;
+* zero-width characters, soft hyphens, byte-order marks, bidi controls and other
+  invisible format characters are removed, as are C0/C1 control characters
+  other than tab and newline;
+* private-use characters (icon fonts: arrows, share icons) and the replacement
+  character ``U+FFFD`` are removed as stray glyphs;
+* NFC composition (``e`` + combining accent becomes ``é``);
+* trailing spaces on each line are removed.
+
+Curly quotes and apostrophes (``“ ” ‘ ’``) are kept as they are, distinct from
+straight ones: quote detection needs them. Hyphens and dashes are kept.
+
+Examples:
+    >>> normalize_text("Lebanon\\u00a0border\\u200b.\\r\\n")
+    'Lebanon border.\\n'
+    >>> normalize_text("Russia\\u2019s \\u201cstrict\\u201d")
+    'Russia’s “strict”'
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+
+_SPACE_CHARS = "".join(
+    chr(c) for c in range(sys.maxunicode + 1)
+    if unicodedata.category(chr(c)) == "Zs" and chr(c) != " "
+)
+_REMOVE = {
+    **{ord(c): None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\ufffd\ufffc"},
+    **{c: None for c in range(0x200E, 0x2010)},       # LRM, RLM
+    **{c: None for c in range(0x202A, 0x202F)},       # bidi embeddings
+    **{c: None for c in range(0x2066, 0x206A)},       # bidi isolates
+    **{c: None for c in range(0xE000, 0xF900)},       # private use (icon fonts)
+    **{c: None for c in range(0x00, 0x20) if chr(c) not in "\t\n"},
+    **{c: None for c in range(0x7F, 0xA0)},
+    **{ord(c): " " for c in _SPACE_CHARS},
+    ord("\u2028"): "\n",
+    ord("\u2029"): "\n",
+}
+_TRAILING_WS = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` normalised as described in the module docstring.
+
+    The result never contains ``\\r``, NBSP or zero-width characters; it keeps
+    curly quotes distinct from straight ones. Idempotent:
+    ``normalize_text(normalize_text(s)) == normalize_text(s)``.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_REMOVE)
+    text = unicodedata.normalize("NFC", text)
+    return _TRAILING_WS.sub("", text)
