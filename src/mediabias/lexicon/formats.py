@@ -49,7 +49,7 @@ import yaml
 from yaml.reader import ReaderError
 
 from mediabias.errors import LexiconError
-from mediabias.lexicon.model import Entry, Lexicon, check_term
+from mediabias.lexicon.model import Entry, Lexicon, check_term, entry_key
 
 __all__ = [
     "FOREIGN_FORMATS",
@@ -228,13 +228,7 @@ def _category_name(raw: str, src: _Source, line: int) -> str:
     return name
 
 
-def _key(term: str, case_sensitive: bool = False) -> str:
-    """The form in which two entries count as the same, as the matcher sees them:
-    case-folded (unless case-sensitive), curly apostrophes straightened, hyphens,
-    underscores and whitespace runs as one space (the native reader's rule)."""
-    t = term if case_sensitive else term.casefold()
-    t = t.replace("\u2019", "'").replace("\u2018", "'")
-    return re.sub(r"[-\u2010\u2011_\s]+", " ", t).strip()
+_key = entry_key  # one rule for every reader (mediabias.lexicon.model)
 
 
 class _Collector:

@@ -130,3 +130,20 @@ def check_term(term: str) -> str | None:
     if not re.search(r"\w", t):
         return "entry has no letters or digits"
     return None
+
+
+def entry_key(term: str, case_sensitive: bool = False) -> str:
+    """The form in which two entries count as the same (for duplicate checks in every reader).
+
+    Case-folded (unless case-sensitive), curly apostrophes straightened, hyphens,
+    underscores and runs of whitespace as one space.
+
+    Examples:
+        >>> entry_key("Iran-Backed") == entry_key("iran  backed")
+        True
+        >>> entry_key("Israel’s enemy")
+        "israel's enemy"
+    """
+    t = term if case_sensitive else term.casefold()
+    t = t.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"[-\u2010\u2011_\s]+", " ", t).strip()

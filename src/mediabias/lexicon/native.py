@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import LexiconError
-from .model import Entry, FramingPair, Lexicon, check_term
+from .model import Entry, FramingPair, Lexicon, check_term, entry_key
 
 TOP_KEYS = {"name", "version", "licence", "license", "source", "description", "categories",
             "framing_pairs", "url", "citation", "language"}
@@ -46,20 +46,6 @@ REQUIRED = ("name", "version", "categories")
 CATEGORY_KEYS = {"description", "entries"}
 ENTRY_KEYS = {"term", "note", "weight", "case_sensitive"}
 PAIR_KEYS = {"referent", "description", "alternatives"}
-
-
-def entry_key(term: str) -> str:
-    """The form two entries are compared in: case-folded, hyphens/underscores as spaces, straight apostrophes.
-
-    Examples:
-        >>> entry_key("Iran–backed") == entry_key("iran backed")
-        False
-        >>> entry_key("Iran-Backed") == entry_key("iran backed")
-        True
-    """
-    t = term.casefold().replace("\u2019", "'").replace("\u2018", "'")
-    t = re.sub(r"[-\u2010\u2011_\s]+", " ", t)
-    return t.strip()
 
 
 def _line(node: yaml.Node) -> int:
