@@ -131,7 +131,7 @@ _RULES: list[tuple[re.Pattern, str, int, str]] = [
     (re.compile(r"subscribe (?:now )?to (?:continue|read|unlock|keep reading)|to continue reading|continue reading with|already (?:a )?(?:subscriber|a member)|(?:this|the) (?:article|story|content) is (?:for|available to|exclusive to) (?:subscribers|members)|subscribers only|premium (?:content|article)|unlock (?:this|unlimited)|start your (?:free )?trial|you have (?:\d+|one|no) free articles?|create a free account", _I),
      "paywall prompt", 40, ""),
     (re.compile(r"^(?:share|share this(?: article| story| page| post)?|share on \w+|share via \w+|sharing is caring|shares?\s*\d*)\W*$|^(?:(?:" + _SOCIAL + r")(?:\s*[|/·•,]?\s*|\s+))+$", _I),
-     "share prompt", 12, "soft"),
+     "share prompt", 12, ""),
     (re.compile(r"^(?:subscribe|sign up|sign in|log ?in|log out|register|create (?:an )?account|my account|newsletters?|get (?:our|the) .{0,40}newsletter|follow us|follow (?:\w+ )?on|join (?:us|our)|download (?:our|the) app|get the app|install (?:our|the) app|enable notifications|turn on notifications|get (?:the )?(?:latest|breaking) news)\b|\bnewsletter\b|\bsign up (?:for|to)\b|\bsubscribe (?:to|for|now)\b|\bfollow us on\b", _I),
      "subscription prompt", 30, ""),
     (re.compile(r"^(?:advertisement|advertising|advert|ad|ads|sponsored(?: content| post| links?)?|promoted(?: content| stories)?|paid (?:content|post|partner)|partner content|story continues below(?: advertisement)?|article continues (?:below|after)(?: advertisement)?|continue reading (?:below|the main story)|scroll (?:down )?to continue(?: with content)?|skip (?:advert|ad)|report this ad|close ad)\W*$", _I),
@@ -148,6 +148,8 @@ _RULES: list[tuple[re.Pattern, str, int, str]] = [
      "date line", 16, ""),
     (re.compile(r"^\d+\s*(?:-\s*)?(?:min(?:ute)?s?|mins?)\.?\s*(?:read|watch|listen)$|^(?:reading time|estimated reading time)\b", _I),
      "reading time", 8, ""),
+    (re.compile(r"^(?:hide caption|toggle caption|show caption|enlarge (?:this )?image|expand image|view (?:image|gallery|photos?)|open gallery|image \d+ (?:of|/) \d+|\d+ (?:of|/) \d+ photos?|swipe for more|fullscreen|full screen)\W*$", _I),
+     "caption control", 6, ""),
     (re.compile(r"^(?:menu|search|close|open|home|toggle navigation|skip to (?:main )?content|skip navigation|back to top|go to top|top|log in|edit|more|less|show more|show less|load more|see more|view more|view all|see all|expand|collapse|play|pause|mute|next|previous|back|continue|loading\W*|\d+\s*/\s*\d+)\W*$", _I),
      "navigation", 4, ""),
 ]
@@ -156,6 +158,12 @@ _DATE_ONLY = re.compile(
     r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
     r"(?:\s*(?:[,|-]|at)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5}|\s*(?:GMT|UTC)[+-]?\d*)?)?\W*$", _I)
 _TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|[A-Z]{2,4}))?$|^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago$|^(?:just now|yesterday|today)$", _I)
+_CAPTION_CARRIES = {"photo credit", "footer / legal", "byline", "date line"}
+_CONSENT = re.compile(
+    r"personal data|your consent|legitimate interest|our (?:\d+ )?partners|store and/or access|precise geolocation|"
+    r"personali[sz]ed (?:ads|advertising|content)|device (?:identifiers|characteristics)|withdraw (?:your )?consent|"
+    r"data processing|manage (?:your )?(?:choices|preferences)|ad measurement|audience insights")
+_NUMBERS_ONLY = re.compile(r"^[\W\d]*$")
 _HASHTAGS = re.compile(r"^(?:[#@]\w+[\s,]*)+$")
 _CAPTION = re.compile(
     r"\((?:L|R|C|M|left|right|centre|center|top|bottom|front|back|above|below|file|file photo|file image|archive|pictured|seated|standing|2nd [LR]|second (?:left|right)|L to R|R to L|from left|from right|inset|foreground|background)\)"
@@ -226,14 +234,14 @@ def _describe(unit: _Unit, english: bool) -> None:
     unit.caption = bool(_CAPTION.search(unit.text)) and unit.n_words >= 5
     for pattern, reason, max_words, marker in _RULES:
         if unit.n_words <= max_words and pattern.search(unit.text):
-            if reason == "photo credit" and unit.caption and unit.n_words >= 8:
-                break  # a caption that carries its credit
-            if reason == "cookie notice" and unit.n_words > 12 and not english:
-                pass
+            if unit.caption and unit.n_words >= 8 and reason in _CAPTION_CARRIES:
+                break  # a caption that carries its credit, copyright sign or date
             unit.rule, unit.marker = reason, marker
             break
+    if not unit.rule and unit.n_words <= 120 and len(set(_CONSENT.findall(unit.text.lower()))) >= 2:
+        unit.rule = "cookie notice"  # consent-wall prose that never says "cookie"
     if not unit.rule:
-        if unit.n_words == 0:
+        if unit.n_words == 0 or _NUMBERS_ONLY.match(unit.text):
             unit.rule = "no words (symbols or numbers only)"
         elif _DATE_ONLY.match(unit.text) or _TIME_ONLY.match(unit.text):
             unit.rule = "date line"
@@ -291,75 +299,113 @@ def _runs(units: list[_Unit]) -> list[tuple[int, int, float]]:
     return runs
 
 
+def _joinable(units: list[_Unit], gap: list[_Unit], run: tuple[int, int, float]) -> bool:
+    """May a neighbouring run join the body across ``gap``?
+
+    Never across an end marker (comments, footer, previous/next link). Across
+    plain furniture (captions, credits, a bullet box, an advert) when the run has
+    prose. Across a soft marker (an inline "Related" box, a share bar) only when
+    the run holds at least three prose paragraphs, which teaser lists rarely do.
+    """
+    if len(gap) > 12 or any(u.marker == "hard" for u in gap):
+        return False
+    good = sum(1 for u in units[run[0]:run[1] + 1] if u.klass == "good" and not u.rule and not u.caption)
+    return good >= (3 if any(u.marker == "soft" for u in gap) else 1)
+
+
 def _choose_body(units: list[_Unit]) -> tuple[int, int] | None:
     runs = [r for r in _runs(units) if r[2] > 0]
     if not runs:
         return None
     best = max(range(len(runs)), key=lambda k: (runs[k][2], -k))
     first, last, _ = runs[best]
-    # A soft marker (an inline "Related" box, a share bar) may split one article:
-    # take the next run too when it is real prose and no hard marker lies between.
     for nxt in runs[best + 1:]:
-        between = units[last + 1:nxt[0]]
-        if any(u.marker == "hard" for u in between):
+        if not _joinable(units, units[last + 1:nxt[0]], nxt):
             break
-        good = [u for u in units[nxt[0]:nxt[1] + 1] if u.klass == "good" and not u.rule]
-        if len(good) >= 2 and len(between) <= 8:
-            last = nxt[1]
-        else:
-            break
-    # Symmetrically, a run just before the chosen one, separated only by a soft marker.
+        last = nxt[1]
     for prv in reversed(runs[:best]):
-        between = units[prv[1] + 1:first]
-        if any(u.marker == "hard" for u in between):
+        if not _joinable(units, units[prv[1] + 1:first], prv):
             break
-        good = [u for u in units[prv[0]:prv[1] + 1] if u.klass == "good" and not u.rule]
-        if len(good) >= 2 and len(between) <= 3 and any(u.marker == "soft" for u in between):
-            first = prv[0]
-        else:
-            break
+        first = prv[0]
     return first, last
 
 
 # ------------------------------------------------------------------ title
 
+_NOT_TITLE = re.compile(
+    r"\b(?:photo(?:graph)?|picture|image|credit|getty|reporter|correspondent|editor|writer|columnist|"
+    r"reviewed by|contributor|staff|duration|listen|minutes? read)\b|:\s*$|^\W*(?:by|for)\s", _I)
+
+
 def _headline_like(u: _Unit) -> bool:
-    return (not u.rule and not u.caption and 3 <= u.n_words <= 30
-            and not u.text.endswith((".", ";", ","))
+    return (not u.rule and not u.caption and 3 <= u.n_words <= 40
+            and not u.text.endswith((";", ",", ":"))
             and any(c.isupper() for c in u.text[:3]))
 
 
 def _choose_title(units: list[_Unit], body_start: int) -> int | None:
+    """The title: repeated in a "Site - Title" line, else the first headline of the header block.
+
+    The header block is what stands just above the body: title, standfirst,
+    byline, date, captions, credits, summary bullets. Walking back from the body,
+    it ends at the navigation menu (five short lines in a row) or the page top.
+    A line repeated in the footer or copyright line is the site's name, not a title.
+    """
     head = list(range(body_start))
-    # 1. A unit repeated inside a longer "Site - Title" / "Title | Site" unit.
+    # 1. A unit repeated inside a longer "Site - Title" / "Title | Site" unit, and
+    #    longer than what is left of that unit (the site name).
     for i in head:
         u = units[i]
         if not _headline_like(u):
             continue
         for j in range(len(units)):
-            if j != i and u.text in units[j].text and len(units[j].text) > len(u.text) + 2:
-                rest = units[j].text.replace(u.text, " ")
-                if len(_words(rest)) <= 6:
+            other = units[j].text
+            if j != i and u.text in other and len(other) > len(u.text) + 2:
+                rest = len(_words(other.replace(u.text, " ")))
+                if rest <= 6 and rest < u.n_words:
                     return i
-    # 2. The headline-like unit nearest before the body.
-    nearest = None
+    # 2. The first headline of the header block.
+    block: list[int] = []
+    shorts = 0
     for i in reversed(head):
-        if _headline_like(units[i]):
-            nearest = i
-            break
-    if nearest is None:
-        return None
-    # A dek (standfirst) without a full stop directly after a shorter title.
-    prev = nearest - 1
-    while prev >= 0 and (units[prev].caption or units[prev].rule in ("byline", "date line", "reading time")):
-        prev -= 1
-    if prev >= 0 and _headline_like(units[prev]) and units[prev].n_words < units[nearest].n_words \
-            and units[nearest].n_words >= 12 and units[prev].n_words >= 4:
-        return prev
-    return nearest
+        u = units[i]
+        if not u.rule and not u.caption and u.n_words <= 3:
+            shorts += 1
+            if shorts >= 5:
+                break
+        else:
+            shorts = 0
+        block.append(i)
+    footer = [u.text for u in units if u.rule == "footer / legal"]
+    candidates = [i for i in reversed(block) if _headline_like(units[i]) and units[i].n_words >= 4
+                  and not _NOT_TITLE.search(units[i].text)
+                  and not any(units[i].text in f for f in footer)]
+    if candidates:
+        return candidates[0]
+    fallback = [i for i in reversed(block) if _headline_like(units[i])]
+    return fallback[0] if fallback else None
 
 
 # ------------------------------------------------------------------ main
+
+_CONTROL_BEFORE = re.compile(r"^(?:hide|toggle|show) caption", _I)
+
+
+def _mark_caption_neighbours(units: list[_Unit]) -> None:
+    """Text next to gallery controls is a caption: before "hide caption", after "Enlarge this image"."""
+    for i, u in enumerate(units):
+        if u.rule != "caption control":
+            continue
+        step, span = (-1, range(i - 1, max(-1, i - 5), -1)) if _CONTROL_BEFORE.match(u.text) \
+            else (1, range(i + 1, min(len(units), i + 3)))
+        for j in span:
+            v = units[j]
+            if v.rule == "caption control":
+                continue
+            if v.n_words >= 5 and not v.rule:
+                v.caption = True
+                break
+
 
 def parse_page_dump(text: str) -> ParsedPage:
     """Parse the text of a whole article page into title, captions and body.
@@ -379,6 +425,7 @@ def parse_page_dump(text: str) -> ParsedPage:
     english = bool(words) and sum(w in _STOPWORDS for w in words) / len(words) >= 0.12
     for u in units:
         _describe(u, english)
+    _mark_caption_neighbours(units)
 
     warnings: list[str] = []
     span = _choose_body(units)
