@@ -124,6 +124,8 @@ _RULES: list[tuple[re.Pattern, str, int, str]] = [
      "previous/next link", 30, "hard"),
     (re.compile(r"^(?:\d+\s+)?(?:comments?|responses?|replies|discussion|join the (?:conversation|discussion))\s*(?:\(\d+\))?\W*$|^(?:leave|post|add|write|view|show|see|load|read)\s+(?:a |all |more |the )?(?:\d+\s+)?(?:comments?|replies|reply|responses?)\b|^comments? (?:are|have been) (?:closed|disabled)|^(?:reply|report|like|flag|upvote|downvote|\d+\s+(?:likes?|replies|points?))\W*$", _I),
      "comments section", 12, "hard"),
+    (re.compile(r"^\S.{0,50}?\s(?:wrote|writes|says|said|replied|commented)\s*:\s*$|^(?:reply to|in reply to|replying to)\s+\S", _I),
+     "comments section", 10, "hard"),
     (re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|^(?:terms (?:of (?:use|service)|and conditions)|privacy (?:policy|notice)|contact us|about us|advertise(?: with us)?|careers|sitemap|site map|accessibility|corrections|editorial (?:policy|standards)|imprint|impressum)\b", _I),
      "footer / legal", 30, "hard"),
     (re.compile(r"\bcookies?\b.*\b(?:accept|consent|agree|privacy|experience|browsing|settings|preferences|partners|personali[sz]e)|\b(?:accept|reject|manage) (?:all )?cookies|cookie (?:policy|settings|preferences)", _I),
@@ -268,8 +270,11 @@ def _runs(units: list[_Unit]) -> list[tuple[int, int, float]]:
     shorts = 0
     penalty = 1.0
     run_penalty = 1.0
+    seen_prose = False
     for i, u in enumerate(units):
         if u.marker == "hard":
+            if not seen_prose:
+                continue  # a "Comments (4)" link or a menu's "Contact us" above the article
             if start is not None:
                 runs.append((start, last, score * run_penalty))
                 start = None
@@ -284,6 +289,7 @@ def _runs(units: list[_Unit]) -> list[tuple[int, int, float]]:
         if u.rule or u.caption:
             continue  # inline furniture does not break a run
         if u.klass in ("good", "near"):
+            seen_prose = seen_prose or u.klass == "good"
             if start is None:
                 start, score, run_penalty = i, 0.0, penalty
             last = i
