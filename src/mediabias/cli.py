@@ -179,6 +179,8 @@ def cmd_report(args) -> int:
     from .pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered, write_json, write_table
     from .sentiment import actor_sentiment_by_outlet, load_actors, sentiment_by_outlet
 
+    import pandas as pd
+
     started = time.time()
     out = Path(args.out)
     (out / "manifest.json").unlink(missing_ok=True)  # no stale "complete" marker while we run
@@ -196,7 +198,9 @@ def cmd_report(args) -> int:
         "outlet_categories": stats.rate_by_outlet(matches, articles, level="category", seed=args.seed),
         "outlet_sentiment": sentiment_by_outlet(articles, sentences, seed=args.seed),
         "outlet_actor_sentiment": actor_sentiment_by_outlet(articles, sentences, load_actors(), seed=args.seed),
-        "keyness": stats.keyness_by_outlet(articles=articles, matches=matches),
+        "keyness": pd.concat([stats.keyness_by_outlet(articles=articles, matches=matches, unit="word"),
+                              stats.keyness_by_outlet(articles=articles, matches=matches, unit="entry")],
+                             ignore_index=True),
         "framing_pairs": stats.framing_shares(matches, lexicons, articles=articles),
         "dropped_lines": got.dropped_lines,
         "load_report": got.load_report,
