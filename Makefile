@@ -31,6 +31,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_match.py
+	$(BIN)/python benchmarks/eval_pagedump.py
 
 lexicons: $(STAMP)
 	$(BIN)/python -m mediabias.lexicon.build
