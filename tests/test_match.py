@@ -164,15 +164,6 @@ def test_kwic_and_unmatched():
     assert um["entry"].tolist() == ["never seen"]
 
 
-@pytest.fixture(scope="module")
-def seed_ledger():
-    from mediabias import read_corpus, segment_articles
-    from mediabias.paths import SEEDS_DIR
-
-    arts, sents = segment_articles(read_corpus(SEEDS_DIR))
-    return match_lexicon(arts, ["loaded_terms"], sents), arts
-
-
 def test_seed_terms_in_bundled_lexicon(seed_ledger):
     """The seeds' loaded wording, found where the issue says, in the right voice."""
     m, arts = seed_ledger

@@ -123,10 +123,13 @@ def _read(args):
                        title_field=args.title_field, date_field=args.date_field, url_field=args.url_field,
                        id_field=args.id_field, outlets_file=args.outlets_file)
     if got.articles.empty:
+        from .pipeline import write_table
+
+        report = write_table(got.load_report, Path(args.out) / "load_report.csv")
         bad = got.load_report[got.load_report["status"] != "loaded"]
-        first = f" First problem: {bad.iloc[0]['source']}: {bad.iloc[0]['reason']}" if len(bad) else ""
+        first = f"; first problem: {bad.iloc[0]['source']}: {bad.iloc[0]['reason']}" if len(bad) else ""
         raise MediabiasError("no article could be read from the inputs" + first.rstrip("."),
-                             hint="See the load report for every input.")
+                             hint=f"Every input is listed with its reason in {report}.")
     articles, sentences = segment_articles(got.articles)
     return got, articles, sentences
 

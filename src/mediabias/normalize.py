@@ -7,7 +7,7 @@ What :func:`normalize_text` does, in order:
 * zero-width characters, soft hyphens, byte-order marks, bidi controls and other
   invisible format characters are removed, as are C0/C1 control characters
   other than tab and newline;
-* private-use characters (icon fonts: arrows, share icons) and the replacement
+* private-use characters, in every private-use plane (icon fonts: arrows, share icons) and the replacement
   character ``U+FFFD`` are removed as stray glyphs;
 * NFC composition (``e`` + combining accent becomes ``é``);
 * trailing spaces on each line are removed.
@@ -44,6 +44,7 @@ _REMOVE = {
     ord("\u2028"): "\n",
     ord("\u2029"): "\n",
 }
+_SUPPLEMENTARY_PRIVATE = re.compile("[\U000F0000-\U0010FFFF]")  # icon fonts in planes 15-16
 _TRAILING_WS = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
@@ -56,5 +57,7 @@ def normalize_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_REMOVE)
+    if _SUPPLEMENTARY_PRIVATE.search(text):
+        text = _SUPPLEMENTARY_PRIVATE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     return _TRAILING_WS.sub("", text)

@@ -63,10 +63,18 @@ def _label(path: Path, root: Path | None) -> str:
     """A source label independent of where the inputs live (for identical outputs)."""
     if root is not None:
         try:
-            return path.relative_to(root).as_posix()
+            return _printable(path.relative_to(root).as_posix())
         except ValueError:
             pass
-    return path.name
+    return _printable(path.name)
+
+
+def _printable(name: str) -> str:
+    """A file name that was not UTF-8 on disk (``caf\\xe9.txt``), with U+FFFD for the bad bytes."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def expand_inputs(inputs: Iterable[str | os.PathLike]) -> Iterator[tuple[Path | None, Path | None, str]]:
@@ -84,19 +92,19 @@ def expand_inputs(inputs: Iterable[str | os.PathLike]) -> Iterator[tuple[Path | 
                     continue
                 yield f, p, _label(f, p)
         elif p.is_file():
-            yield p, None, p.name
+            yield p, None, _printable(p.name)
         elif any(ch in item for ch in "*?["):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
-                yield None, None, item
+                yield None, None, _printable(item)
             for m in matches:
                 mp = Path(m)
                 if mp.is_file():
-                    yield mp, None, mp.name
+                    yield mp, None, _printable(mp.name)
                 elif mp.is_dir():
                     yield from expand_inputs([mp])
         else:
-            yield None, None, item
+            yield None, None, _printable(item)
 
 
 def iter_corpus(inputs, fields: FieldMap, outlets_file=None) -> Iterator[Article | Report]:
@@ -180,8 +188,12 @@ def read_sources(inputs: str | os.PathLike | Iterable[str | os.PathLike], *,
         notes = art.pop("_notes")
         base = art["doc_id"]
         if base in seen:
-            seen[base] += 1
-            art["doc_id"] = f"{base}-{seen[base]}"
+            k = seen[base]
+            while f"{base}-{k + 1}" in seen:  # "a", "a", "a-2": the third must not become "a-2" again
+                k += 1
+            seen[base] = k + 1
+            art["doc_id"] = f"{base}-{k + 1}"
+            seen[art["doc_id"]] = 1
             notes = notes + [f"doc_id {base!r} already used by an earlier article; this one is {art['doc_id']!r}"]
         else:
             seen[base] = 1

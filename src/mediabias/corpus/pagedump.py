@@ -126,7 +126,7 @@ _RULES: list[tuple[re.Pattern, str, int, str]] = [
      "comments section", 12, "hard"),
     (re.compile(r"^\S.{0,50}?\s(?:wrote|writes|says|said|replied|commented)\s*:\s*$|^(?:reply to|in reply to|replying to)\s+\S", _I),
      "comments section", 10, "hard"),
-    (re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|^(?:terms (?:of (?:use|service)|and conditions)|privacy (?:policy|notice)|contact us|about us|advertise(?: with us)?|careers|sitemap|site map|accessibility|corrections|editorial (?:policy|standards)|imprint|impressum)\b", _I),
+    (re.compile(r"©|\(c\)\s*\d{4}|^copyright\b|\bcopyright (?:\d{4}|©)|all rights reserved|^(?:terms (?:of (?:use|service)|and conditions)|privacy (?:policy|notice)|contact us|about us|advertise(?: with us)?|careers|sitemap|site map|accessibility|corrections|editorial (?:policy|standards)|imprint|impressum)\b", _I),
      "footer / legal", 30, "hard"),
     (re.compile(r"\bcookies?\b.*\b(?:accept|consent|agree|privacy|experience|browsing|settings|preferences|partners|personali[sz]e)|\b(?:accept|reject|manage) (?:all )?cookies|cookie (?:policy|settings|preferences)", _I),
      "cookie notice", 90, ""),
@@ -134,8 +134,11 @@ _RULES: list[tuple[re.Pattern, str, int, str]] = [
      "paywall prompt", 40, ""),
     (re.compile(r"^(?:share|share this(?: article| story| page| post)?|share on \w+|share via \w+|sharing is caring|shares?\s*\d*)\W*$|^(?:(?:" + _SOCIAL + r")(?:\s*[|/·•,]?\s*|\s+))+$", _I),
      "share prompt", 12, ""),
-    (re.compile(r"^(?:subscribe|sign up|sign in|log ?in|log out|register|create (?:an )?account|my account|newsletters?|get (?:our|the) .{0,40}newsletter|follow us|follow (?:\w+ )?on|join (?:us|our)|download (?:our|the) app|get the app|install (?:our|the) app|enable notifications|turn on notifications|get (?:the )?(?:latest|breaking) news)\b|\bnewsletter\b|\bsign up (?:for|to)\b|\bsubscribe (?:to|for|now)\b|\bfollow us on\b", _I),
+    (re.compile(r"^(?:subscribe|sign up|sign in|log ?in|log out|register|create (?:an )?account|my account|newsletters?|get (?:our|the) .{0,40}newsletter|follow us|follow (?:\w+ )?on|join (?:us|our)|download (?:our|the) app|get the app|install (?:our|the) app|enable notifications|turn on notifications|get (?:the )?(?:latest|breaking) news)\b|\bsign up (?:for|to)\b.*\b(?:newsletter|email|alerts|updates)|\bsubscribe (?:to|for|now)\b.*\b(?:newsletter|email|alerts|updates|channel|podcast)|\bfollow us on\b", _I),
      "subscription prompt", 30, ""),
+    (re.compile(r"\bnewsletters?\b", _I), "subscription prompt", 12, ""),
+    (re.compile(r"^(?:additional )?(?:reporting|writing|editing|compiled|translated|produced) by\b.*|^(?:our standards|the \w+ trust principles)\b", _I),
+     "credits line", 40, "hard"),
     (re.compile(r"^(?:advertisement|advertising|advert|ad|ads|sponsored(?: content| post| links?)?|promoted(?: content| stories)?|paid (?:content|post|partner)|partner content|story continues below(?: advertisement)?|article continues (?:below|after)(?: advertisement)?|continue reading (?:below|the main story)|scroll (?:down )?to continue(?: with content)?|skip (?:advert|ad)|report this ad|close ad)\W*$", _I),
      "advertisement", 8, ""),
     (re.compile(r"^(?:read more|read also|also read|read next|see also|related|more on (?:this|that)(?: story| topic)?|more about|watch|watch now|listen|recommended(?: for you| stories| articles)?|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|more from|more stories|more news|most read|most popular|most viewed|popular now|trending(?: now)?|top stories|latest(?: news| stories| articles| videos)?|editor'?s? picks?|don'?t miss|related (?:articles|stories|coverage|content|news|topics|posts|videos|links)|further reading|in other news|elsewhere on \w+|what to read next|explore more)\b", _I),
@@ -239,6 +242,8 @@ def _describe(unit: _Unit, english: bool) -> None:
             if unit.caption and unit.n_words >= 8 and reason in _CAPTION_CARRIES:
                 break  # a caption that carries its credit, copyright sign or date
             unit.rule, unit.marker = reason, marker
+            if reason == "related-content link" and (unit.n_words > 4 or re.search(r"[:|]\s*\S", unit.text)):
+                unit.marker = ""  # an inline "Read more: <headline>" link, not the header of a list
             break
     if not unit.rule and unit.n_words <= 120 and len(set(_CONSENT.findall(unit.text.lower()))) >= 2:
         unit.rule = "cookie notice"  # consent-wall prose that never says "cookie"

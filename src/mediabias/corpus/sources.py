@@ -25,6 +25,7 @@ import yaml
 from .. import paths
 from ..errors import InputError, MediabiasError
 from ..normalize import normalize_text
+from ..text import TOKEN_RE
 from .decode import decode_bytes
 from .pagedump import ParsedPage, parse_page_dump, site_name_from_title_line
 
@@ -77,7 +78,7 @@ def content_id(*parts: str) -> str:
     return h.hexdigest()[:16]
 
 
-_DAY_FIRST_HINT = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_DAY_FIRST_HINT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
 
 
 def parse_date(value: Any) -> tuple[str, str]:
@@ -101,7 +102,10 @@ def parse_date(value: Any) -> tuple[str, str]:
             return "", ""
         if value > 1e9:
             v = value / 1000 if value > 1e11 else value
-            return datetime.fromtimestamp(v, tz=timezone.utc).isoformat(), ""
+            try:
+                return datetime.fromtimestamp(v, tz=timezone.utc).isoformat(), ""
+            except (OverflowError, ValueError, OSError):  # beyond year 9999, or inf
+                return "", f"date {value!r} not understood; kept as written in date_raw"
         return "", f"date {value!r} not understood"
     if isinstance(value, datetime):
         return value.isoformat(), ""
@@ -120,8 +124,9 @@ def parse_date(value: Any) -> tuple[str, str]:
         return "", f"date {s!r} has no year; kept as written in date_raw"
     has_time = bool(re.search(r"\d{1,2}:\d{2}", s))
     note = ""
-    if _DAY_FIRST_HINT.match(s):
-        note = f"date {s!r} read month-first"
+    m = _DAY_FIRST_HINT.match(s)
+    if m and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2):
+        note = f"date {s!r} read month-first"  # 03/04/2024; 17/03/2024 can only be day-first
     return (dt.isoformat() if has_time else dt.date().isoformat()), note
 
 
@@ -192,7 +197,7 @@ def detect_outlet(page: ParsedPage | None, signatures: tuple[OutletSignature, ..
             return site, "page title line"
         for r in page.dropped:
             m = re.search(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*([A-Z][\w&.' -]{1,60}?)"
-                          r"(?:[.,|]|\s+all rights|\s*$)", r.text, re.IGNORECASE)
+                          r"(?:\s+\d{4}(?:\s*[-–]\s*\d{4})?)?(?:[.,|]|\s+all rights|\s*$)", r.text, re.IGNORECASE)
             if m and 1 <= len(m.group(1).split()) <= 6:
                 return m.group(1).strip(), "copyright line"
     return None, ""
@@ -264,6 +269,11 @@ def read_html(path: Path, label: str, meta: dict[str, str],
         yield Report(label, "error", "no article text found in the HTML (trafilatura found no main text). "
                                      "Check it is an article page, not an index or a login page.", 0)
         return
+    if not any(len(TOKEN_RE.findall(p)) >= 8 for p in paras):
+        yield Report(label, "error", f"no article text found in the HTML: the main text is {len(paras)} short lines "
+                                     "(menus or link lists), no sentence of 8 words or more. "
+                                     "Check it is an article page, not an index or a login page.", 0)
+        return
     url = meta.get("url") or (d.get("url") or "")
     if not meta.get("outlet") and d.get("sitename"):
         meta = {**meta, "outlet": normalize_text(d["sitename"]).strip(), "_outlet_from": "HTML site name"}
@@ -323,19 +333,24 @@ class FieldMap:
     id: str | None = None
 
     def resolve(self, columns: list[str]) -> dict[str, str | None]:
-        lower = {c.lower().strip(): c for c in reversed(columns)}
+        lower = {_field_key(c): c for c in reversed(columns)}
         out: dict[str, str | None] = {}
         for key, candidates in FIELD_CANDIDATES.items():
             given = getattr(self, key)
             if given:
-                out[key] = given if given in columns else lower.get(given.lower())
+                out[key] = given if given in columns else lower.get(_field_key(given))
                 if out[key] is None:
                     out[key] = "\x00missing:" + given
                 continue
-            out[key] = next((lower[c] for c in candidates if c in lower), None)
+            out[key] = next((lower[_field_key(c)] for c in candidates if _field_key(c) in lower), None)
         if out["outlet"] is not None and out["outlet"] == out["url"]:
             out["outlet"] = None
         return out
+
+
+def _field_key(name: Any) -> str:
+    """A column name compared loosely: ``publishedAt``, ``published_at``, ``Published At`` are one."""
+    return re.sub(r"[\s_-]+", "", str(name).lower())
 
 
 def _missing_text(label: str, line: int | None, columns: list[str], fm: dict[str, str | None]) -> Report:
@@ -364,7 +379,12 @@ def _as_text(v: Any) -> str:
         return ""
     if isinstance(v, (list, tuple)):
         return "\n\n".join(_as_text(x) for x in v)
-    return str(v)
+    return _no_surrogates(str(v))
+
+
+def _no_surrogates(s: str) -> str:
+    """``s`` with lone surrogates (from JSON escapes like "\\ud800") replaced by U+FFFD."""
+    return s.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def record_to_article(rec: dict, fm: dict[str, str | None], label: str, locator: str, fmt: str,
@@ -378,10 +398,10 @@ def record_to_article(rec: dict, fm: dict[str, str | None], label: str, locator:
     url = _as_text(_value(rec, fm["url"])).strip()
     raw_date = _value(rec, fm["date"])
     date, note = parse_date(raw_date)
-    rid = _value(rec, fm["id"])
-    rid = "" if rid is None or (isinstance(rid, float) and rid != rid) else str(rid).strip()
-    if isinstance(_value(rec, fm["id"]), float) and float(rid).is_integer():
-        rid = str(int(float(rid)))
+    raw_id = _value(rec, fm["id"])
+    rid = "" if raw_id is None or (isinstance(raw_id, float) and raw_id != raw_id) else _as_text(raw_id).strip()
+    if isinstance(raw_id, float) and rid and raw_id.is_integer():
+        rid = str(int(raw_id))
     notes = [note] if note else []
     if not outlet:
         outlet = "unknown"
@@ -458,6 +478,10 @@ def read_jsonl(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
                          f"truncated or invalid JSON ({exc.msg} at column {exc.colno}); the other lines were read. "
                          "Fix or remove this line.", 0)
             continue
+        except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting too deep
+            yield Report(f"{label}:{lineno}", "error", f"JSON cannot be read ({str(exc).split(':')[0][:80]}); "
+                                                       "the other lines were read. Fix or remove this line.", 0)
+            continue
         if not isinstance(rec, dict):
             yield Report(f"{label}:{lineno}", "error", f"line is a JSON {type(rec).__name__}, not an object. "
                                                        "Each line must be one article object.", 0)
@@ -484,6 +508,10 @@ def read_json(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
         yield Report(f"{label}:{exc.lineno}", "error", f"truncated or invalid JSON ({exc.msg} at line {exc.lineno}, "
                                                        f"column {exc.colno}); nothing loaded from this file. "
                                                        "Fix the file, or write one object per line as .jsonl.", 0)
+        return
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting too deep
+        yield Report(label, "error", f"JSON cannot be read ({str(exc).split(':')[0][:80]}); nothing loaded "
+                                     "from this file. Fix the file.", 0)
         return
     if isinstance(data, dict):
         for key in ("articles", "data", "items", "records", "results", "documents", "docs"):
