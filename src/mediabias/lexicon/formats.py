@@ -115,10 +115,11 @@ def _fspath(path: str | os.PathLike) -> str:
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}") from None
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_bytes(path: str, limit: int = -1) -> bytes:
+    """The file's bytes (at most ``limit`` of them); LexiconError for a missing or unreadable file."""
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            return fh.read(limit)
     except FileNotFoundError:
         raise LexiconError("file not found", path, hint="Check the path and the file name.") from None
     except IsADirectoryError:
@@ -924,17 +925,7 @@ _PEEK = 1 << 16
 
 
 def _peek(path: str) -> str:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(_PEEK)
-    except FileNotFoundError:
-        raise LexiconError("file not found", path, hint="Check the path and the file name.") from None
-    except IsADirectoryError:
-        raise LexiconError("this is a folder, not a dictionary file", path,
-                           hint="Point to the dictionary file inside it.") from None
-    except OSError as exc:
-        raise LexiconError(f"cannot read the file ({exc.strerror or exc})", path,
-                           hint="Check that the file exists and that you may read it.") from None
+    data = _read_bytes(path, _PEEK)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8-sig", errors="replace")
