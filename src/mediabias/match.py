@@ -96,10 +96,15 @@ def make_view(text: str, cased: bool = False) -> TextView:
         'iran backed hezbollah'
         >>> v.to_original(5), v.to_original(12)
         (7, 15)
+        >>> make_view("tunnels.\\n\\nThreat").lower
+        'tunnels.\\x00\\x00threat'
+
     """
-    sep = _unify_separators(text)
+    # Paragraph breaks become barriers of the same length, so the common case needs
+    # no offset map; only other runs of separators ("Iran - backed") are collapsed.
+    sep = _unify_separators(text.replace("\n\n", _BARRIER * 2) if "\n\n" in text else text)
     low = _lower_same_length(sep)
-    runs = [m.span() for m in _RUNS.finditer(sep)]
+    runs = [m.span() for m in _RUNS.finditer(sep)] if "  " in sep else []
     if not runs:
         return TextView(low, sep if cased else None, [], [])
     pieces_l: list[str] = []
