@@ -13,10 +13,7 @@ Exit statuses (also in ``mediabias --help`` and the README):
 from __future__ import annotations
 
 import argparse
-import hashlib
-import platform
 import sys
-import time
 from importlib import metadata
 from pathlib import Path
 
@@ -115,21 +112,27 @@ def _say(args, msg: str) -> None:
         print(msg, file=sys.stderr)
 
 
-def _read(args):
+def _read_sources(args):
+    """Read the inputs; a fatal error (with the load report written) when no article could be read."""
     from .corpus import read_sources
-    from .pipeline import segment_articles
+    from .pipeline import write_table
 
     got = read_sources(args.inputs, text_field=args.text_field, outlet_field=args.outlet_field,
                        title_field=args.title_field, date_field=args.date_field, url_field=args.url_field,
                        id_field=args.id_field, outlets_file=args.outlets_file)
     if got.articles.empty:
-        from .pipeline import write_table
-
         report = write_table(got.load_report, Path(args.out) / "load_report.csv")
         bad = got.load_report[got.load_report["status"] != "loaded"]
         first = f"; first problem: {bad.iloc[0]['source']}: {bad.iloc[0]['reason']}" if len(bad) else ""
         raise MediabiasError("no article could be read from the inputs" + first.rstrip("."),
                              hint=f"Every input is listed with its reason in {report}.")
+    return got
+
+
+def _read(args):
+    from .pipeline import segment_articles
+
+    got = _read_sources(args)
     articles, sentences = segment_articles(got.articles)
     return got, articles, sentences
 
@@ -166,87 +169,21 @@ def cmd_read(args) -> int:
     return _finish(args, out, got.load_report)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def cmd_report(args) -> int:
-    from . import stats
-    from .corpus import expand_inputs
     from .lexicon import list_lexicons, load_lexicon
-    from .match import match_lexicon, unmatched_entries
-    from .pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered, write_json, write_table
-    from .sentiment import actor_sentiment_by_outlet, load_actors, sentiment_by_outlet
+    from .report import ReportOptions, run_report
 
-    import pandas as pd
-
-    started = time.time()
-    out = Path(args.out)
-    (out / "manifest.json").unlink(missing_ok=True)  # no stale "complete" marker while we run
-    lexicons = [load_lexicon(x) for x in (args.lexicon or list_lexicons())]
-    got, articles, sentences = _read(args)
-    articles, sentences = _score(articles, sentences)
-    matches = match_lexicon(articles, lexicons, sentences)
-    tables = {
-        "articles": ordered(articles, ARTICLE_COLUMNS),
-        "sentences": ordered(sentences, SENTENCE_COLUMNS),
-        "matches": matches,
-        "unmatched_entries": unmatched_entries(matches, lexicons),
-        "doc_categories": stats.rate_by_article(matches, articles),
-        "outlet_terms": stats.rate_by_outlet(matches, articles, level="entry", seed=args.seed),
-        "outlet_categories": stats.rate_by_outlet(matches, articles, level="category", seed=args.seed),
-        "outlet_sentiment": sentiment_by_outlet(articles, sentences, seed=args.seed),
-        "outlet_actor_sentiment": actor_sentiment_by_outlet(articles, sentences, load_actors(), seed=args.seed),
-        "keyness": pd.concat([stats.keyness_by_outlet(articles=articles, matches=matches, unit="word"),
-                              stats.keyness_by_outlet(articles=articles, matches=matches, unit="entry")],
-                             ignore_index=True),
-        "framing_pairs": stats.framing_shares(matches, lexicons, articles=articles),
-        "dropped_lines": got.dropped_lines,
-        "load_report": got.load_report,
-    }
-    for name, df in tables.items():
-        write_table(df, out / f"{name}.csv")
-    inputs = []
-    for path, _root, label in expand_inputs(args.inputs):
-        if path is not None:
-            inputs.append({"source": label, "sha256": _sha256(path), "bytes": path.stat().st_size})
-    deps = ["pandas", "numpy", "pyarrow", "pyahocorasick", "trafilatura", "textblob", "vaderSentiment", "scipy",
-            "matplotlib", "PyYAML", "charset-normalizer", "python-dateutil"]
-    manifest = {
-        "mediabias": _version("mediabias"),
-        "python": platform.python_version(),
-        "dependencies": {d: _version(d) for d in deps},
-        "command": "mediabias report",
-        "options": {k: v for k, v in vars(args).items() if k not in ("func", "inputs", "out", "quiet", "command")},
-        "inputs": inputs,
-        "lexicons": [{"name": lx.name, "version": lx.version, "licence": lx.licence, "format": lx.format,
-                      "entries": len(lx.entries), "sha256": lx.sha256} for lx in lexicons],
-        "counts": {name: int(len(df)) for name, df in tables.items()},
-        "load_report": {s: int(n) for s, n in got.load_report["status"].value_counts().sort_index().items()},
-        "caveat": _caveat(articles),
-        "outputs": sorted(f"{name}.csv" for name in tables),
-        "completed": True,
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "seconds": round(time.time() - started, 2),
-    }
-    write_json(manifest, out / "manifest.json")  # last: its presence means the set is complete
-    _say(args, f"mediabias: {len(articles)} articles from {articles['outlet'].nunique()} outlets, "
-               f"{len(matches)} lexicon hits; tables in {out}/")
-    return _finish(args, out, got.load_report)
-
-
-def _caveat(articles) -> str:
-    per = articles.groupby("outlet").size()
-    small = sorted(per[per < 5].index)
-    if not small:
-        return ""
-    return (f"descriptive only: {len(small)} of {len(per)} outlets have fewer than 5 articles "
-            f"({', '.join(small[:10])}{' ...' if len(small) > 10 else ''}); their rates and intervals describe "
-            "these articles, not the outlet's coverage.")
+    lexicon_names = tuple(args.lexicon or list_lexicons())
+    for name in lexicon_names:  # a broken lexicon stops the run before any reading
+        load_lexicon(name)
+    got = _read_sources(args)
+    options = ReportOptions(lexicons=lexicon_names, seed=args.seed, outlets_file=args.outlets_file,
+                            fields={k: getattr(args, f"{k}_field") for k in ("text", "outlet", "title", "date",
+                                                                              "url", "id")})
+    manifest = run_report(args.inputs, args.out, options, got)
+    _say(args, f"mediabias: {manifest['counts']['articles']} articles, {manifest['counts']['matches']} lexicon "
+               f"hits; tables in {args.out}/")
+    return _finish(args, Path(args.out), got.load_report)
 
 
 def main(argv: list[str] | None = None) -> int:
