@@ -137,6 +137,9 @@ _RULES: list[tuple[re.Pattern, str, int, str]] = [
     (re.compile(r"^(?:subscribe|sign up|sign in|log ?in|log out|register|create (?:an )?account|my account|newsletters?|get (?:our|the) .{0,40}newsletter|follow us|follow (?:\w+ )?on|join (?:us|our)|download (?:our|the) app|get the app|install (?:our|the) app|enable notifications|turn on notifications|get (?:the )?(?:latest|breaking) news)\b|\bsign up (?:for|to)\b.*\b(?:newsletter|email|alerts|updates)|\bsubscribe (?:to|for|now)\b.*\b(?:newsletter|email|alerts|updates|channel|podcast)|\bfollow us on\b", _I),
      "subscription prompt", 30, ""),
     (re.compile(r"\bnewsletters?\b", _I), "subscription prompt", 12, ""),
+    (re.compile(r"^this (?:article|story|piece|essay) (?:appears|appeared|was published|first appeared) in\b|"
+                r"\bsubscribe (?:to|and) (?:get|receive|read)\b|\bprint edition\b.*\bsubscri", _I),
+     "print-edition note", 40, ""),
     (re.compile(r"^(?:additional )?(?:reporting|writing|editing|compiled|translated|produced) by\b.*|^(?:our standards|the \w+ trust principles)\b", _I),
      "credits line", 40, "hard"),
     (re.compile(r"^(?:advertisement|advertising|advert|ad|ads|sponsored(?: content| post| links?)?|promoted(?: content| stories)?|paid (?:content|post|partner)|partner content|story continues below(?: advertisement)?|article continues (?:below|after)(?: advertisement)?|continue reading (?:below|the main story)|scroll (?:down )?to continue(?: with content)?|skip (?:advert|ad)|report this ad|close ad)\W*$", _I),
@@ -402,6 +405,34 @@ def _choose_title(units: list[_Unit], body_start: int) -> int | None:
 _CONTROL_BEFORE = re.compile(r"^(?:hide|toggle|show) caption", _I)
 
 
+_QUESTION_HEADING = re.compile(
+    r"^(?:what|why|how|when|who|where|which|is|are|can|will|does|do|did|should|could|would|has|have)\b[^.!]{0,80}\?$", _I)
+_AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w'.-]+\s){1,3}(?:is|was)\s(?:a|an|the)\s(?:[\w,&'-]+\s){0,6}?(?:writer|reporter|correspondent|"
+    r"columnist|editor|journalist|author|contributor|professor|lecturer|fellow|researcher|analyst|director|"
+    r"producer|photographer|commentator|economist|planner)\b")
+
+
+def _mark_structure(units: list[_Unit]) -> None:
+    """Marks that need a unit's neighbours: related-box teasers and question subheadings.
+
+    After a "Related"/"More from" header, (headline, teaser) pairs are the box, not
+    the article; a short question standing before a prose paragraph is an
+    explainer's subheading.
+    """
+    n = len(units)
+    for i, u in enumerate(units):
+        if u.rule == "related-content link" and u.marker == "soft":
+            j = i + 1
+            while j + 1 < n and units[j].klass == "short" and not units[j].rule and units[j].n_words >= 3 \
+                    and units[j + 1].klass in ("good", "near") and not units[j + 1].rule:
+                units[j].rule = units[j + 1].rule = "related-content teaser"
+                j += 2
+        if (not u.rule and u.n_words <= 10 and _QUESTION_HEADING.match(u.text) and i + 1 < n
+                and units[i + 1].klass == "good"):
+            u.rule = "subheading inside the body"
+
+
 def _mark_caption_neighbours(units: list[_Unit]) -> None:
     """Text next to gallery controls is a caption: before "hide caption", after "Enlarge this image"."""
     for i, u in enumerate(units):
@@ -437,6 +468,7 @@ def parse_page_dump(text: str) -> ParsedPage:
     for u in units:
         _describe(u, english)
     _mark_caption_neighbours(units)
+    _mark_structure(units)
 
     warnings: list[str] = []
     span = _choose_body(units)
@@ -446,6 +478,9 @@ def parse_page_dump(text: str) -> ParsedPage:
         return ParsedPage("", (), (), tuple(LineRecord(u.line, u.text, u.role, u.reason) for u in units),
                           ("no article prose found",))
     first, last = span
+    while last > first and _AUTHOR_BIO.match(units[last].text) and units[last].n_words <= 80:
+        units[last].rule = "author bio"
+        last -= 1
     title_i = _choose_title(units, first)
     if title_i is None:
         warnings.append("no title found before the body")
