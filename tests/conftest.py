@@ -87,10 +87,15 @@ def formats_read(formats_dir: Path) -> CorpusRead:
     return read_sources(formats_dir)
 
 
+def bad_article_files(bad_dir: Path) -> list[Path]:
+    """The bad-input article files (top level of tests/data/bad/; broken lexicons are in bad/lexicons/)."""
+    return sorted(p for p in bad_dir.iterdir() if p.is_file())
+
+
 @pytest.fixture(scope="session")
 def bad_read(bad_dir: Path) -> CorpusRead:
     """The bad-input corpus, read once."""
-    return read_sources(bad_dir)
+    return read_sources(bad_article_files(bad_dir))
 
 
 # ----------------------------------------------------------------------------- factories

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import bad_article_files
 
 from mediabias.cli import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, build_parser
 
@@ -80,7 +81,7 @@ def test_quiet_prints_nothing_on_success(run_cli, seeds_dir, tmp_path):
 # ----------------------------------------------------------------------------- status 3
 
 def test_read_bad_corpus_exits_3_with_a_summary_and_a_full_load_report(run_cli, bad_dir, bad_read, tmp_path):
-    status, out, err = run_cli("read", bad_dir, "--out", tmp_path)
+    status, out, err = run_cli("read", *bad_article_files(bad_dir), "--out", tmp_path)
     assert status == EXIT_PARTIAL == 3
     assert_no_traceback(err)
     lines = err.splitlines()
@@ -93,7 +94,7 @@ def test_read_bad_corpus_exits_3_with_a_summary_and_a_full_load_report(run_cli, 
     assert list(rep.columns) == LOAD_REPORT_CONTRACT
     assert rep["status"].isin(["skipped", "error"]).sum() == n_problems
     files = set(rep["source"].str.replace(r"[:#]\d+$", "", regex=True))
-    assert files == {f.name for f in bad_dir.iterdir()}  # every file accounted for
+    assert files == {f.name for f in bad_article_files(bad_dir)}  # every file accounted for
     arts = read_csv(tmp_path / "articles.csv")
     assert len(arts) == len(bad_read.articles) == 9
     assert dict(zip(arts["source"], arts["encoding"]))["cp1252.txt"] == "cp1252"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import bad_article_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -628,7 +629,7 @@ def test_bad_input_load_report_row(bad_read, source, status, words, n):
 
 
 def test_bad_input_every_file_is_accounted_for(bad_read, bad_dir):
-    names = {f.name for f in bad_dir.iterdir()}
+    names = {f.name for f in bad_article_files(bad_dir)}
     files = set(bad_read.load_report["source"].str.replace(r"[:#]\d+$", "", regex=True))
     assert files == names  # every file has a row (a file failing as a whole may name its line: broken.json:7)
     assert set(bad_read.load_report["status"]) <= STATUSES
@@ -660,7 +661,7 @@ def test_bad_input_encodings_detected_and_recorded(bad_read, source, encoding, s
 
 def test_read_corpus_warns_about_bad_input(bad_dir):
     with pytest.warns(UserWarning, match=r"input\(s\) skipped or failed"):
-        df = read_corpus(bad_dir)
+        df = read_corpus(bad_article_files(bad_dir))
     assert len(df) == 9 and len(df.attrs["load_report"]) == len(BAD_EXPECTED)
 
 
