@@ -23,8 +23,15 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/mediabias report seeds/ --out data/report
 
+# Notebooks are re-run by nbval and their outputs compared with the committed ones (after
+# tests/nbval_sanitize.cfg; PNG data is not compared), in the .venv's kernel. tests/test_browser.py
+# runs them again in JupyterLab in Chromium. No notebook yet: only the tests run.
+NOTEBOOKS  := $(sort $(wildcard notebooks/*.ipynb))
+NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+              --nbval-cell-timeout=900 --nbval-kernel-startup-timeout=120
+
 test: $(STAMP)
-	$(BIN)/python -m pytest tests src/mediabias --doctest-modules -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests src/mediabias $(NOTEBOOKS) --doctest-modules $(NBVAL_ARGS) -q $(PYTEST_ARGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
