@@ -13,6 +13,7 @@ Exit statuses (also in ``mediabias --help`` and the README):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -97,7 +98,34 @@ def build_parser() -> argparse.ArgumentParser:
                           "repeat for several; default: every bundled lexicon. Example: --lexicon loaded_terms")
     rep.add_argument("--seed", type=int, default=20181208, metavar="N",
                      help="seed of the bootstrap intervals (same seed, same numbers). Example: --seed 1")
+    s = rep.add_argument_group("scale (the outputs are the same bytes whatever these are)")
+    s.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="worker processes for the per-article work (sentences, sentiment, matching); "
+                        f"default: all cores ({os.cpu_count() or 1} here). Example: --jobs 2")
+    s.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: worker processes on this machine (default); dask: the per-article work as dask "
+                        "map_partitions on dask.distributed, a LocalCluster of --jobs workers unless --scheduler "
+                        "is given. Example: --engine dask")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="address of a running dask scheduler (with --engine dask); its workers need the same "
+                        "mediabias installed (inputs are read, and outputs written, here). "
+                        "Example: --scheduler tcp://10.0.0.5:8786")
+    s.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="file format of the two large tables, sentences and matches (default csv; the others "
+                        "are always CSV). Example: --format parquet")
+    s.add_argument("--chunk-size", type=_positive, default=500, metavar="N",
+                   help="articles read and processed at a time (memory grows with it). Example: --chunk-size 200")
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 1 or more")
+    return n
 
 
 def _version(dist: str) -> str:
@@ -171,19 +199,23 @@ def cmd_read(args) -> int:
 
 def cmd_report(args) -> int:
     from .lexicon import list_lexicons, load_lexicon
-    from .report import ReportOptions, run_report
+    from .report import ReportOptions, run_report_full
 
     lexicon_names = tuple(args.lexicon or list_lexicons())
     for name in lexicon_names:  # a broken lexicon stops the run before any reading
         load_lexicon(name)
-    got = _read_sources(args)
+    if args.scheduler and args.engine != "dask":
+        raise MediabiasError("--scheduler needs --engine dask", hint="Add --engine dask, or drop --scheduler.")
     options = ReportOptions(lexicons=lexicon_names, seed=args.seed, outlets_file=args.outlets_file,
                             fields={k: getattr(args, f"{k}_field") for k in ("text", "outlet", "title", "date",
-                                                                              "url", "id")})
-    manifest = run_report(args.inputs, args.out, options, got)
+                                                                              "url", "id")},
+                            jobs=args.jobs or os.cpu_count() or 1, engine=args.engine, scheduler=args.scheduler,
+                            chunk_size=args.chunk_size, format=args.format, progress=not args.quiet)
+    run = run_report_full(args.inputs, args.out, options)
+    manifest = run.manifest
     _say(args, f"mediabias: {manifest['counts']['articles']} articles, {manifest['counts']['matches']} lexicon "
-               f"hits; tables in {args.out}/")
-    return _finish(args, Path(args.out), got.load_report)
+               f"hits in {manifest['seconds']:.1f} s; tables in {args.out}/")
+    return _finish(args, Path(args.out), run.load_report)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,13 @@ Stages (each a DataFrame function; see the design brief's data flow):
 2. :func:`aggregate_tables` — everything computed across articles from the
    per-article results: rates and intervals, sentiment by outlet and actor,
    keyness, framing shares, unmatched entries.
-3. :func:`write_report` — every table as CSV (written atomically), then the
-   manifest, last, so its presence means the set is complete.
+3. :func:`run_report` — runs 1 and 2 through :mod:`mediabias.engine`: the corpus is
+   read in chunks, stage 1 runs chunk by chunk (in worker processes with ``jobs`` > 1,
+   or on dask), the per-article tables are written as they come, and stage 2 is
+   computed from per-article partial counts, so memory does not grow with the corpus.
+   The tables are the same bytes as stage 1 and 2 run on the whole corpus in memory.
+   Every table is written under a temporary name and renamed when complete; the
+   manifest comes last, so its presence means the set is complete.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from typing import Sequence
 import pandas as pd
 
 from . import stats
-from .corpus import CorpusRead, expand_inputs
+from .corpus import CorpusRead, CorpusStream, expand_inputs
 from .lexicon import Lexicon, list_lexicons, load_lexicon
 from .match import match_lexicon, unmatched_entries
+from .errors import MediabiasError
 from .pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered, segment_articles, write_json, write_table
 from .sentiment import (actor_sentiment_by_outlet, load_actors, score_articles, score_sentences,
                         sentiment_by_outlet)
@@ -45,6 +51,13 @@ class ReportOptions:
     seed: int = 20181208
     fields: dict[str, str | None] = field(default_factory=dict)
     outlets_file: str | None = None
+    jobs: int = 1                 # worker processes for the per-article stage
+    engine: str = "local"         # "local" (processes) or "dask"
+    scheduler: str | None = None  # dask scheduler address; None: a LocalCluster of `jobs` workers
+    chunk_size: int = 500         # articles per chunk
+    format: str = "csv"           # "csv" or "parquet" (for sentences and matches)
+    progress: bool = False        # progress bar on stderr (only when it is a terminal)
+    sample_articles: int = 500    # articles (with their sentences and hits) kept in memory for figures
 
 
 def process_articles(articles: pd.DataFrame, lexicons: Sequence[Lexicon]
@@ -101,8 +114,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+#: Outlet-level tables: computed in memory after the per-article stage (small).
+OUTLET_TABLES = ("unmatched_entries", "outlet_categories", "outlet_sentiment", "outlet_actor_sentiment",
+                 "framing_pairs")  # outlet_terms, keyness: written by the engine as they are computed
+
+
 def build_manifest(inputs: Sequence[str], options: ReportOptions, lexicons: Sequence[Lexicon],
-                   tables: dict[str, pd.DataFrame], load_report: pd.DataFrame, caveat: str,
+                   counts: dict[str, int], outputs: Sequence[str], load_report: pd.DataFrame, caveat: str,
                    started: float) -> dict:
     """Versions, input and lexicon sha256, options and counts of a run."""
     files = [{"source": label, "sha256": _sha256(path), "bytes": path.stat().st_size}
@@ -113,37 +131,112 @@ def build_manifest(inputs: Sequence[str], options: ReportOptions, lexicons: Sequ
         "dependencies": {d: _version(d) for d in DEPENDENCIES},
         "command": "mediabias report",
         "options": {"lexicons": list(options.lexicons), "seed": options.seed, "fields": options.fields,
-                    "outlets_file": options.outlets_file},
+                    "outlets_file": options.outlets_file, "format": options.format, "engine": options.engine,
+                    "jobs": options.jobs, "chunk_size": options.chunk_size},
         "inputs": files,
         "lexicons": [{"name": lx.name, "version": lx.version, "licence": lx.licence, "format": lx.format,
                       "entries": len(lx.entries), "sha256": lx.sha256} for lx in lexicons],
-        "counts": {name: int(len(df)) for name, df in tables.items()},
+        "counts": {name: int(n) for name, n in sorted(counts.items())},
         "load_report": {s: int(n) for s, n in load_report["status"].value_counts().sort_index().items()},
         "caveat": caveat,
-        "outputs": sorted(f"{name}.csv" for name in tables),
+        "outputs": sorted(outputs),
         "completed": True,
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds": round(time.time() - started, 2),
     }
 
 
-def run_report(inputs: Sequence[str], out: str | Path, options: ReportOptions, got: CorpusRead) -> dict:
-    """Run stages 1-3 on an already read corpus; return the manifest."""
+class _InMemoryStream:
+    """A :class:`~mediabias.corpus.CorpusStream` over a corpus already read (``run_report(..., got=...)``)."""
+
+    def __init__(self, got: CorpusRead):
+        self.got = got
+
+    def chunks(self, size: int | None):
+        arts = self.got.articles
+        size = size or max(len(arts), 1)
+        for start in range(0, len(arts), size):
+            piece = arts.iloc[start:start + size].reset_index(drop=True)
+            lines = self.got.lines[self.got.lines["doc_id"].isin(set(piece["doc_id"]))]
+            yield piece, lines.reset_index(drop=True)
+
+    def load_report(self) -> pd.DataFrame:
+        return self.got.load_report
+
+
+def _no_articles(out: Path):
+    def fail(load_report: pd.DataFrame) -> None:
+        path = write_table(load_report, out / "load_report.csv")
+        bad = load_report[load_report["status"] != "loaded"]
+        first = f"; first problem: {bad.iloc[0]['source']}: {bad.iloc[0]['reason']}" if len(bad) else ""
+        raise MediabiasError("no article could be read from the inputs" + first.rstrip("."),
+                             hint=f"Every input is listed with its reason in {path}.")
+    return fail
+
+
+@dataclass
+class ReportRun:
+    """A finished run: the manifest, the outlet-level tables and a sample of the per-article ones."""
+
+    manifest: dict
+    tables: dict[str, pd.DataFrame]   # outlet-level tables (as written) and load_report; keyness: see below
+    sample: dict[str, pd.DataFrame]   # articles, sentences, matches of the first `sample_articles` articles
+    outlet_articles: pd.Series        # articles per outlet, for the whole corpus
+    load_report: pd.DataFrame
+
+
+def run_report(inputs: Sequence[str], out: str | Path, options: ReportOptions, got: CorpusRead | None = None
+               ) -> dict:
+    """Run the report on ``inputs`` (read in chunks; or on ``got``, a corpus already read); return the manifest."""
+    return run_report_full(inputs, out, options, got).manifest
+
+
+def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptions,
+                    got: CorpusRead | None = None) -> ReportRun:
+    """:func:`run_report`, returning also what figures and the HTML report are drawn from.
+
+    ``tables`` holds every outlet-level table in full, except ``outlet_terms`` (only
+    the rows with hits, count > 0) and ``keyness`` (the entry rows and each outlet's
+    50 most overused words); the full tables are on disk. ``sample`` holds the first
+    ``options.sample_articles`` articles with their sentences and lexicon hits.
+
+    With ``options.jobs > 1`` worker processes are started (forkserver): a script
+    that calls this must guard its top level with ``if __name__ == "__main__":``.
+    """
+    from .engine import estimate_articles, run_engine
+
     started = time.time()
     out = Path(out)
     (out / "manifest.json").unlink(missing_ok=True)  # no stale "complete" marker while we run
     lexicons = [load_lexicon(x) for x in (options.lexicons or list_lexicons())]
-    articles, sentences, matches = process_articles(got.articles, lexicons)
-    tables = {
-        "articles": ordered(articles, ARTICLE_COLUMNS),
-        "sentences": ordered(sentences, SENTENCE_COLUMNS),
-        "matches": matches,
-        **aggregate_tables(articles, sentences, matches, lexicons, options.seed),
-        "dropped_lines": got.dropped_lines,
-        "load_report": got.load_report,
-    }
-    for name, df in tables.items():
-        write_table(df, out / f"{name}.csv")
-    manifest = build_manifest(inputs, options, lexicons, tables, got.load_report, caveat_text(articles), started)
+    fields = options.fields or {}
+    if got is not None:
+        stream = _InMemoryStream(got)
+    else:
+        stream = CorpusStream(inputs, text_field=fields.get("text"), outlet_field=fields.get("outlet"),
+                              title_field=fields.get("title"), date_field=fields.get("date"),
+                              url_field=fields.get("url"), id_field=fields.get("id"),
+                              outlets_file=options.outlets_file)
+    total = estimate_articles(inputs) if (options.progress and got is None) else None
+    run = run_engine(stream, out, lexicons, seed=options.seed, jobs=options.jobs, engine=options.engine,
+                     scheduler=options.scheduler, chunk_size=options.chunk_size, fmt=options.format,
+                     sample_articles=options.sample_articles, progress=options.progress, total_hint=total,
+                     on_empty=_no_articles(out))
+    counts = dict(run.counts)
+    outputs = list(run.outputs)
+    for name in OUTLET_TABLES:
+        write_table(run.tables[name], out / f"{name}.csv")
+        counts[name] = len(run.tables[name])
+        outputs.append(f"{name}.csv")
+    write_table(run.load_report, out / "load_report.csv")
+    counts["load_report"] = len(run.load_report)
+    outputs.append("load_report.csv")
+    tables = {**run.tables, "load_report": run.load_report}
+    # Figures and the HTML report go here: after every table is written, before the manifest.
+    # `tables` (outlet level) and `run.sample` (first articles, their sentences and hits) are in memory.
+    caveat = caveat_text(run.docs)
+    manifest = build_manifest(inputs, options, lexicons, counts, outputs, run.load_report, caveat, started)
+    manifest["stage_seconds"] = {k: round(v, 2) for k, v in sorted(run.seconds.items())}
+    manifest["notes"] = run.notes
     write_json(manifest, out / "manifest.json")  # last: its presence means the set is complete
-    return manifest
+    return ReportRun(manifest, tables, run.sample, run.docs["outlet"].astype(str).value_counts(), run.load_report)

@@ -84,13 +84,16 @@ def _as_texts(values) -> list[str]:
 
 
 def _textblob_scores(texts: list[str]) -> tuple[list[float], list[float]]:
-    from textblob import TextBlob
+    # TextBlob(t).sentiment is PatternAnalyzer().analyze(t), which returns
+    # namedtuple(...)(*pattern_sentiment(t)) and builds that namedtuple class anew on
+    # every call (a fifth of the time): call pattern_sentiment directly, same numbers.
+    from textblob.en import sentiment as pattern_sentiment
 
     cache: dict[str, tuple[float, float]] = {}
     for t in texts:
         if t not in cache:
-            s = TextBlob(t).sentiment
-            cache[t] = (float(s.polarity), float(s.subjectivity))
+            polarity, subjectivity = pattern_sentiment(t)
+            cache[t] = (float(polarity), float(subjectivity))
     return [cache[t][0] for t in texts], [cache[t][1] for t in texts]
 
 
@@ -162,7 +165,12 @@ def score_articles(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
         else:
             _require(sentences, ["text"], "sentences")
             comp = np.asarray(_vader_scores(_as_texts(sentences["text"])), dtype=float)
-        means = pd.Series(comp).groupby(sentences["doc_id"].astype(str).to_numpy()).mean()
+        codes, docs = pd.factorize(sentences["doc_id"].astype(str).to_numpy())
+        ok = ~np.isnan(comp)
+        sums = _group_sums(codes, len(docs), np.where(ok, comp, 0.0))
+        counts = np.bincount(codes, weights=ok, minlength=len(docs))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = pd.Series(np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan), index=docs)
         vader = articles["doc_id"].astype(str).map(means).to_numpy(dtype=float)
     else:
         vader = np.full(len(articles), np.nan)
@@ -393,6 +401,40 @@ def _ensure_scored(sentences: pd.DataFrame) -> pd.DataFrame:
     return score_sentences(sentences)
 
 
+def _group_sums(codes: np.ndarray, ngroups: int, values: np.ndarray) -> np.ndarray:
+    """Sum of ``values`` per group code, each group summed on its own, in row order.
+
+    A group's sum depends only on its own values: pandas 3's groupby ``sum``/``mean``
+    switch summation algorithm (``np.add.reduceat`` or compensated sums) with whether
+    the whole key column happens to be sorted, so an article's figure could change
+    in the last digit with the other articles in the call (or the chunk).
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    out = np.zeros(ngroups)
+    if len(codes) == 0:
+        return out
+    order = np.argsort(codes, kind="stable")
+    sc = codes[order]
+    starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+    out[sc[starts]] = np.add.reduceat(np.asarray(values, dtype=float)[order], starts)
+    return out
+
+
+def _per_doc(s: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """Per (group, article): sentence count, zero-polarity count, sums and sums of squares of the measures."""
+    s = s.copy()
+    s["_zero"] = (s["polarity"] == 0).astype(np.int64)
+    g = s.groupby([*groups, "doc_id"], sort=True)
+    out = g.agg(n=("polarity", "size"), zero=("_zero", "sum"))
+    codes = g.ngroup().to_numpy()
+    for col, _ in _MEASURES:
+        v = pd.to_numeric(s[col]).to_numpy(dtype=float)
+        v = np.where(np.isnan(v), 0.0, v)
+        out[f"sum_{col}"] = _group_sums(codes, len(out), v)
+        out[f"sq_{col}"] = _group_sums(codes, len(out), v ** 2)
+    return out.reset_index()
+
+
 def _summarise(s: pd.DataFrame, groups: list[str], grid: pd.DataFrame, n_articles: pd.Series, n_boot: int,
                seed: int, level: float, min_docs: int, cell_caveat: str) -> pd.DataFrame:
     """Sentence means with article-cluster intervals for each row of ``grid`` (group keys).
@@ -400,14 +442,7 @@ def _summarise(s: pd.DataFrame, groups: list[str], grid: pd.DataFrame, n_article
     ``s`` has the group columns, doc_id and the three measures; ``n_articles`` maps
     outlet -> number of articles (for the caveat).
     """
-    s = s.copy()
-    agg = {"n": ("polarity", "size"), "zero": ("_zero", "sum")}
-    s["_zero"] = (s["polarity"] == 0).astype(np.int64)
-    for col, _ in _MEASURES:
-        s[f"_sq_{col}"] = s[col] ** 2
-        agg[f"sum_{col}"] = (col, "sum")
-        agg[f"sq_{col}"] = (f"_sq_{col}", "sum")
-    per_doc = s.groupby([*groups, "doc_id"], sort=True).agg(**agg).reset_index()
+    per_doc = _per_doc(s, groups)
     index = per_doc.groupby(groups, sort=True).indices if len(per_doc) else {}
     sum_cols = [f"sum_{c}" for c, _ in _MEASURES]
     alpha = 1 - level
@@ -615,6 +650,165 @@ def actor_sentiment_by_outlet(articles: pd.DataFrame, sentences_scored: pd.DataF
     n_articles = articles["outlet"].astype(str).value_counts()
     out = _summarise(j, ["outlet", "actor", "voice"], grid, n_articles, n_boot, seed, level, min_docs_bootstrap,
                      "descriptive only: fewer than 5 articles from this outlet mention this actor")
+    out = out[cols].sort_values(["outlet", "actor", "voice"], kind="stable").reset_index(drop=True)
+    out["n_docs"] = out["n_docs"].astype(np.int64)
+    out["n_sentences"] = out["n_sentences"].astype(np.int64)
+    return out
+
+
+# ------------------------------------------------------- from per-article partial sums
+#
+# ``mediabias report`` reduces each chunk of articles to per-article partial sums
+# (:func:`sentiment_doc_partials`, :func:`actor_doc_partials`) and computes the outlet
+# tables from them. Same tables as sentiment_by_outlet and actor_sentiment_by_outlet
+# on the whole corpus (tests/test_engine.py checks it): the per-article sums are
+# computed by the same code, summed in the same order, and resampled with the same
+# seeded streams.
+
+PARTIAL_MEASURES = ("n", "zero", *(f"{k}_{c}" for c, _ in _MEASURES for k in ("sum", "sq")))
+
+
+def sentiment_doc_partials(articles: pd.DataFrame, sentences_scored: pd.DataFrame) -> pd.DataFrame:
+    """Per (outlet, article) partial sums for :func:`sentiment_by_outlet`.
+
+    Columns: ``outlet, doc_id, n, zero, sum_polarity, sq_polarity, ...`` (sentences,
+    sentences scored exactly 0, and the sum and sum of squares of each measure).
+    """
+    return _per_doc(_sentences_with_outlet(articles, sentences_scored), ["outlet"])
+
+
+def actor_doc_partials(articles: pd.DataFrame, sentences_scored: pd.DataFrame,
+                       actors: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Per (outlet, actor, voice, article) partial sums for :func:`actor_sentiment_by_outlet`.
+
+    Voice ``all`` rows are included. Empty (with the columns) when no sentence
+    mentions an actor.
+    """
+    s = _sentences_with_outlet(articles, sentences_scored)
+    mentions = actor_mentions(sentences_scored, actors)
+    groups = ["outlet", "actor", "voice"]
+    if mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*groups, "doc_id"]}
+                            | {c: pd.Series(dtype=float) for c in PARTIAL_MEASURES})
+    j = mentions[["doc_id", "sentence_id", "actor"]].merge(s, on=["doc_id", "sentence_id"], how="left",
+                                                           validate="many_to_one")
+    j = pd.concat([j.assign(voice="all"), j], ignore_index=True)
+    return _per_doc(j, groups)
+
+
+def _summarise_runs(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray], groups: list[str],
+                    grid: pd.DataFrame, n_articles, n_boot: int, seed: int, level: float, min_docs: int,
+                    cell_caveat: str) -> pd.DataFrame:
+    """:func:`_summarise` on per-article partial sums already sorted by group, then doc_id.
+
+    The rows of group ``keys[i]`` are ``bounds[i]:bounds[i + 1]`` of each array of
+    ``arrays`` (``n``, ``zero``, ``sum_*``, ``sq_*``).
+    """
+    where = {k: i for i, k in enumerate(keys)}
+    sums = [np.ascontiguousarray(arrays[f"sum_{c}"], dtype=float) for c, _ in _MEASURES]
+    sqs = [np.ascontiguousarray(arrays[f"sq_{c}"], dtype=float) for c, _ in _MEASURES]
+    n_arr = np.asarray(arrays["n"], dtype=np.int64)
+    zero_arr = np.asarray(arrays["zero"], dtype=np.int64)
+    alpha = 1 - level
+    pos_outlet = groups.index("outlet")
+    records = []
+    for key in grid[groups].itertuples(index=False, name=None):
+        i = where.get(key)
+        lo, hi = (0, 0) if i is None else (int(bounds[i]), int(bounds[i + 1]))
+        outlet = key[pos_outlet]
+        rec: dict = {}
+        n_docs = hi - lo
+        n = int(n_arr[lo:hi].sum())
+        rec["n_docs"], rec["n_sentences"] = n_docs, n
+        lows = highs = [np.nan] * len(_MEASURES)
+        method = "none"
+        if n_docs >= min_docs and n_boot > 0:
+            num = np.column_stack([a[lo:hi] for a in sums])
+            lows, highs = _bootstrap_ratio(num, n_arr[lo:hi].astype(float), n_boot, level,
+                                           lambda key=key: _rng(seed, *key))
+            method = "cluster-bootstrap"
+        elif n >= 2:
+            tq = sps.t.ppf(1 - alpha / 2, n - 1)
+            lows, highs = [], []
+            for m in range(len(_MEASURES)):
+                tot, sq = float(sums[m][lo:hi].sum()), float(sqs[m][lo:hi].sum())
+                var = max(0.0, (sq - tot * tot / n) / (n - 1))
+                half = tq * math.sqrt(var / n)
+                lows.append(tot / n - half)
+                highs.append(tot / n + half)
+            method = "t-over-sentences"
+        for m, (_col, label) in enumerate(_MEASURES):
+            rec[f"{label}_mean"] = float(sums[m][lo:hi].sum()) / n if n else np.nan
+            rec[f"{label}_ci_low"] = float(lows[m])
+            rec[f"{label}_ci_high"] = float(highs[m])
+        rec["zero_polarity_share"] = float(zero_arr[lo:hi].sum()) / n if n else np.nan
+        rec["ci_method"] = method
+        if int(n_articles.get(outlet, 0)) < MIN_ARTICLES:
+            rec["caveat"] = CAVEAT_FEW_ARTICLES
+        elif n_docs < MIN_ARTICLES:
+            rec["caveat"] = cell_caveat
+        else:
+            rec["caveat"] = ""
+        records.append(rec)
+    stats = pd.DataFrame.from_records(records, index=grid.index) if records else pd.DataFrame(index=grid.index)
+    return pd.concat([grid, stats], axis=1)
+
+
+def sentiment_by_outlet_from_partials(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray],
+                                      article_scores: pd.DataFrame, n_boot: int = 2000, seed: int = DEFAULT_SEED,
+                                      level: float = 0.95,
+                                      min_docs_bootstrap: int = MIN_ARTICLES) -> pd.DataFrame:
+    """:func:`sentiment_by_outlet` (``by_voice=False``) from per-article partial sums.
+
+    ``keys``/``bounds``/``arrays``: the concatenated :func:`sentiment_doc_partials`
+    sorted by outlet, then doc_id (see :func:`_summarise_runs`); ``article_scores``:
+    ``outlet, polarity, subjectivity`` of every article, in corpus order.
+    """
+    outlet_col = article_scores["outlet"].astype(str)
+    outlets = sorted(outlet_col.unique())
+    n_articles = outlet_col.value_counts()
+    grid = pd.DataFrame({"outlet": outlets})
+    out = _summarise_runs(keys, bounds, arrays, ["outlet"], grid, n_articles, n_boot, seed, level,
+                          min_docs_bootstrap,
+                          "descriptive only: fewer than 5 articles from this outlet have such sentences")
+    a = pd.DataFrame({"outlet": outlet_col.to_numpy(),
+                      "p": pd.to_numeric(article_scores["polarity"]).to_numpy(dtype=float),
+                      "s": pd.to_numeric(article_scores["subjectivity"]).to_numpy(dtype=float)})
+    means = a.groupby("outlet")[["p", "s"]].mean()
+    out["article_polarity_mean"] = out["outlet"].map(means["p"]).astype(float)
+    out["article_subjectivity_mean"] = out["outlet"].map(means["s"]).astype(float)
+    cols = ["outlet", "n_docs", "n_sentences", *_stat_columns(), "zero_polarity_share", "ci_method", "caveat",
+            "article_polarity_mean", "article_subjectivity_mean"]
+    out = out[cols].sort_values(["outlet"], kind="stable").reset_index(drop=True)
+    out["n_docs"] = out["n_docs"].astype(np.int64)
+    out["n_sentences"] = out["n_sentences"].astype(np.int64)
+    return out
+
+
+def actor_sentiment_by_outlet_from_partials(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray],
+                                            outlet_counts: pd.Series, actors_seen, sentence_voices,
+                                            n_boot: int = 2000, seed: int = DEFAULT_SEED, level: float = 0.95,
+                                            min_docs_bootstrap: int = MIN_ARTICLES) -> pd.DataFrame:
+    """:func:`actor_sentiment_by_outlet` from per-article partial sums.
+
+    ``keys``/``bounds``/``arrays``: the concatenated :func:`actor_doc_partials`,
+    sorted by (outlet, actor, voice), then doc_id; ``outlet_counts``: articles per
+    outlet (every outlet); ``actors_seen``: actors mentioned anywhere;
+    ``sentence_voices``: the voices of all sentences.
+    """
+    cols = ["outlet", "actor", "voice", "n_docs", "n_sentences", "polarity_mean", "polarity_ci_low",
+            "polarity_ci_high", "ci_method", "caveat", "subjectivity_mean", "subjectivity_ci_low",
+            "subjectivity_ci_high", "vader_mean", "vader_ci_low", "vader_ci_high", "zero_polarity_share"]
+    if not actors_seen:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    outlets = sorted(map(str, outlet_counts.index))
+    voices = list(dict.fromkeys([*SENTENCE_VOICES, *sorted(sentence_voices)]))
+    grid = (pd.DataFrame({"outlet": outlets})
+            .merge(pd.DataFrame({"actor": sorted(actors_seen)}), how="cross")
+            .merge(pd.DataFrame({"voice": voices}), how="cross"))
+    out = _summarise_runs(keys, bounds, arrays, ["outlet", "actor", "voice"], grid, outlet_counts, n_boot, seed,
+                          level, min_docs_bootstrap,
+                          "descriptive only: fewer than 5 articles from this outlet mention this actor")
     out = out[cols].sort_values(["outlet", "actor", "voice"], kind="stable").reset_index(drop=True)
     out["n_docs"] = out["n_docs"].astype(np.int64)
     out["n_sentences"] = out["n_sentences"].astype(np.int64)

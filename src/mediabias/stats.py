@@ -572,39 +572,56 @@ def rate_by_outlet(matches: pd.DataFrame, articles: pd.DataFrame, level: str = "
         docs = docs.reset_index(drop=True)
         n = len(docs)
         tok = docs["n_tokens"].to_numpy(dtype=np.int64)
-        total_tok = int(tok.sum())
         pos = pd.Series(np.arange(n), index=docs["doc_id"].to_numpy())
         sub = by_outlet.get(outlet, cc.iloc[:0])
-        mat = sparse.csr_matrix(
-            (sub["count"].to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64),
-             (pos.reindex(sub["doc_id"]).to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64),
-              sub["cell"].to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64))),
-            shape=(n, k), dtype=np.int64)
-        count = np.asarray(mat.sum(axis=0)).ravel()
-        with_term = np.diff(mat.tocsc().indptr)
-        rate = count / total_tok * 1000 if total_tok > 0 else np.full(k, np.nan)
-        lo, hi = poisson_ci(count, total_tok, level=level_ci, per=1000)
-        lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
-        method = np.full(k, "exact-poisson", dtype=object)
-        if n >= min_docs_bootstrap and n_boot > 0:
-            use = np.flatnonzero(count > 0)
-            if use.size:
-                blo, bhi = _bootstrap_ratio(mat[:, use], tok.astype(np.float64), n_boot, level_ci,
-                                            lambda: _rng(seed, outlet))
-                lo[use], hi[use] = blo * 1000, bhi * 1000
-                method[use] = "bootstrap"
-        f = uni.copy()
-        f.insert(0, "outlet", outlet)
-        f["count"] = count
-        f["n_docs"] = n
-        f["docs_with_term"] = with_term.astype(np.int64)
-        f["n_tokens"] = total_tok
-        f["rate_per_1k"] = rate
-        f["ci_low"] = lo
-        f["ci_high"] = hi
-        f["ci_method"] = method
-        f["caveat"] = CAVEAT_FEW_ARTICLES if n < MIN_ARTICLES else ""
-        frames.append(f)
+        rows = pos.reindex(sub["doc_id"]).to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64)
+        cells = sub["cell"].to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64)
+        counts = sub["count"].to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64)
+        frames.append(_outlet_rate_frame(outlet, uni, tok, rows, cells, counts, n_boot, seed, min_docs_bootstrap,
+                                         level_ci))
+    return _finish_rates(frames, keys, cols)
+
+
+def _outlet_rate_frame(outlet, uni: pd.DataFrame, tok: np.ndarray, rows: np.ndarray, cells: np.ndarray,
+                       counts: np.ndarray, n_boot: int, seed: int, min_docs_bootstrap: int,
+                       level_ci: float) -> pd.DataFrame:
+    """One outlet's rows of :func:`rate_by_outlet`.
+
+    ``tok``: the outlet's articles' tokens, in doc_id order; ``rows``, ``cells``,
+    ``counts``: the non-zero (article position, row of ``uni``, count) cells.
+    """
+    n = len(tok)
+    k = len(uni)
+    total_tok = int(tok.sum())
+    mat = sparse.csr_matrix((counts, (rows, cells)), shape=(n, k), dtype=np.int64)
+    count = np.asarray(mat.sum(axis=0)).ravel()
+    with_term = np.diff(mat.tocsc().indptr)
+    rate = count / total_tok * 1000 if total_tok > 0 else np.full(k, np.nan)
+    lo, hi = poisson_ci(count, total_tok, level=level_ci, per=1000)
+    lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    method = np.full(k, "exact-poisson", dtype=object)
+    if n >= min_docs_bootstrap and n_boot > 0:
+        use = np.flatnonzero(count > 0)
+        if use.size:
+            blo, bhi = _bootstrap_ratio(mat[:, use], tok.astype(np.float64), n_boot, level_ci,
+                                        lambda: _rng(seed, outlet))
+            lo[use], hi[use] = blo * 1000, bhi * 1000
+            method[use] = "bootstrap"
+    f = uni.copy()
+    f.insert(0, "outlet", outlet)
+    f["count"] = count
+    f["n_docs"] = n
+    f["docs_with_term"] = with_term.astype(np.int64)
+    f["n_tokens"] = total_tok
+    f["rate_per_1k"] = rate
+    f["ci_low"] = lo
+    f["ci_high"] = hi
+    f["ci_method"] = method
+    f["caveat"] = CAVEAT_FEW_ARTICLES if n < MIN_ARTICLES else ""
+    return f
+
+
+def _finish_rates(frames: list[pd.DataFrame], keys: list[str], cols: list[str]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)[cols]
     out = out.sort_values(["outlet", *keys, "voice"], kind="stable").reset_index(drop=True)
     for c in ("count", "n_docs", "docs_with_term", "n_tokens"):
@@ -770,23 +787,37 @@ def keyness_by_outlet(articles: pd.DataFrame | None = None, matches: pd.DataFram
         keyed = table.index.to_frame(index=False).rename(columns={"entry": "term"})
     if table.shape[1] < 2 or table.shape[0] == 0:
         return _empty(cols)
-    corpus = table.sum(axis=1).to_numpy()
+    extras = {} if unit == "word" else {"lexicon": keyed["lexicon"].to_numpy(), "category": keyed["category"].to_numpy()}
+    frames = list(_keyness_outlet_frames(keyed["term"].to_numpy(), extras, list(table.columns),
+                                         lambda o: table[o].to_numpy(), table.sum(axis=1).to_numpy(),
+                                         totals, unit, min_count, full_table))
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def _keyness_outlet_frames(terms: np.ndarray, extras: dict, outlets: list, column, corpus: np.ndarray, totals,
+                           unit: str, min_count: int, full_table: bool):
+    """Each outlet's keyness frame, in ``outlets`` order (the loop of :func:`keyness_by_outlet`).
+
+    ``column(outlet)`` gives the outlet's count of every term (aligned with ``terms``),
+    ``corpus`` the corpus count of every term, ``totals[outlet]`` the outlet's total.
+    """
+    base = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
+            "g2", "p_value", "log_ratio", "unit", "q_value"]
+    cols = base + (["lexicon", "category"] if unit == "entry" else [])
     keep = corpus >= min_count
-    frames = []
-    grand = int(totals.sum())
-    for outlet in table.columns:
-        a = table[outlet].to_numpy()[keep]
+    grand = int(sum(int(totals[o]) for o in outlets))
+    kept_terms = terms[keep]
+    kept_extra = {name: values[keep] for name, values in extras.items()}
+    for outlet in outlets:
+        a = column(outlet)[keep]
         b = corpus[keep] - a
         c = float(totals[outlet])
         d = float(grand - totals[outlet])
-        extra = {} if unit == "word" else {"lexicon": keyed["lexicon"].to_numpy()[keep],
-                                            "category": keyed["category"].to_numpy()[keep]}
-        f = _keyness_frame(keyed["term"].to_numpy()[keep], a, b, c, d, full_table, extra)
+        f = _keyness_frame(kept_terms, a, b, c, d, full_table, kept_extra)
         f.insert(0, "outlet", outlet)
         f["unit"] = unit
         f["q_value"] = benjamini_hochberg(f["p_value"].to_numpy())
-        frames.append(f)
-    return pd.concat(frames, ignore_index=True)[cols]
+        yield f[cols]
 
 
 # ----------------------------------------------------------------- framing pairs
@@ -991,3 +1022,241 @@ def compare_rates(outlet_terms_or_matches: pd.DataFrame, articles: pd.DataFrame 
     out["caveat"] = "; ".join(cav)
     out = out.sort_values(["p_value", *keys, "voice"], kind="stable")[cols].reset_index(drop=True)
     return out
+
+
+# ------------------------------------------------------- from per-article partial counts
+#
+# ``mediabias report`` does not keep the ledger of a large corpus in memory: each chunk
+# of articles is reduced to per-article partial counts (:func:`article_cells`, word
+# Counters), and the outlet tables are computed from those. The functions below give
+# exactly the tables of rate_by_outlet, rate_by_article and keyness_by_outlet on the
+# whole ledger (tests/test_engine.py checks it); they share those functions' code.
+
+
+def article_cells(matches: pd.DataFrame, articles: pd.DataFrame, level: str = "entry") -> pd.DataFrame:
+    """Hits per article x term (``level="entry"``) or category x voice, with voice ``all`` added.
+
+    The per-article partial counts the outlet tables are computed from: columns
+    ``doc_id, outlet, lexicon, category, [entry,] voice, count`` (no zero rows).
+
+    Examples:
+        >>> arts = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "n_tokens": [100]})
+        >>> hits = pd.DataFrame({"doc_id": ["a", "a"], "lexicon": ["lx"] * 2, "category": ["c"] * 2,
+        ...                      "entry": ["e", "e"], "voice": ["outlet", "quoted"]})
+        >>> article_cells(hits, arts)[["voice", "count"]].values.tolist()
+        [['all', 2], ['outlet', 1], ['quoted', 1]]
+    """
+    if level not in _KEYS:
+        raise ValueError("level must be 'entry' or 'category'")
+    keys = _KEYS[level]
+    if len(matches) == 0:
+        return pd.DataFrame({**{c: pd.Series(dtype=object) for c in ["doc_id", "outlet", *keys, "voice"]},
+                             "count": pd.Series(dtype="int64")})
+    arts = _article_frame(articles)
+    return _cells(_attach_outlet(matches, arts), keys)
+
+
+def cell_universe(cell_keys: Iterable[tuple], level: str = "entry") -> pd.DataFrame:
+    """The sorted (keys, voice) table of the distinct cells seen (as :func:`rate_by_outlet` builds it)."""
+    keys = _KEYS[level]
+    seen = pd.DataFrame(list(cell_keys), columns=[*keys, "voice"])
+    return seen.sort_values([*keys, "voice"]).reset_index(drop=True)
+
+
+def _outlet_positions(arts: pd.DataFrame):
+    """Outlets (sorted), each article's outlet code, and its position among its outlet's articles."""
+    codes, outlets = pd.factorize(arts["outlet"], sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(outlets) + 1))
+    rank = np.empty(len(arts), dtype=np.int64)
+    rank[order] = np.arange(len(arts)) - bounds[codes[order]]
+    return list(outlets), codes, order, bounds, rank
+
+
+def rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray,
+                              cell_count: np.ndarray, level: str = "entry", n_boot: int = 2000,
+                              seed: int = DEFAULT_SEED, min_docs_bootstrap: int = 10,
+                              level_ci: float = 0.95) -> pd.DataFrame:
+    """:func:`rate_by_outlet` from per-article cell counts instead of the ledger.
+
+    ``arts``: ``doc_id, outlet, n_tokens`` sorted by doc_id (one row per article);
+    ``uni``: the cell universe (:func:`cell_universe`); ``cell_doc``, ``cell_key``,
+    ``cell_count``: for every non-zero cell, the article's row in ``arts``, the
+    cell's row in ``uni`` and the count. Same table as ``rate_by_outlet(matches,
+    articles, level, ...)`` on the ledger these counts come from.
+    """
+    keys = _KEYS[level]
+    cols = ["outlet", *keys, "voice", "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
+            "ci_low", "ci_high", "ci_method", "caveat"]
+    if len(uni) == 0:
+        return _empty(cols)
+    return _finish_rates(list(iter_rate_by_outlet_from_cells(arts, uni, cell_doc, cell_key, cell_count, level,
+                                                              n_boot, seed, min_docs_bootstrap, level_ci)),
+                         keys, cols)
+
+
+def iter_rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray,
+                                   cell_key: np.ndarray, cell_count: np.ndarray, level: str = "entry",
+                                   n_boot: int = 2000, seed: int = DEFAULT_SEED, min_docs_bootstrap: int = 10,
+                                   level_ci: float = 0.95):
+    """:func:`rate_by_outlet_from_cells` one outlet at a time, in table order (to write a table of any size).
+
+    Concatenated, the frames are the table (same rows, order, columns and types).
+    """
+    keys = _KEYS[level]
+    cols = ["outlet", *keys, "voice", "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
+            "ci_low", "ci_high", "ci_method", "caveat"]
+    if len(uni) == 0:
+        return
+    uni = uni.reset_index(drop=True)
+    cell_doc = np.asarray(cell_doc, dtype=np.int64)
+    outlets, codes, order, bounds, rank = _outlet_positions(arts)
+    cell_outlet = codes[cell_doc]
+    corder = np.argsort(cell_outlet, kind="stable")
+    cbounds = np.searchsorted(cell_outlet[corder], np.arange(len(outlets) + 1))
+    tok_all = arts["n_tokens"].to_numpy(dtype=np.int64)
+    cell_key = np.asarray(cell_key, dtype=np.int64)
+    cell_count = np.asarray(cell_count, dtype=np.int64)
+    for i, outlet in enumerate(outlets):
+        docs = order[bounds[i]:bounds[i + 1]]
+        sel = corder[cbounds[i]:cbounds[i + 1]]
+        f = _outlet_rate_frame(outlet, uni, tok_all[docs], rank[cell_doc[sel]], cell_key[sel], cell_count[sel],
+                               n_boot, seed, min_docs_bootstrap, level_ci)[cols]
+        for c in ("count", "n_docs", "docs_with_term", "n_tokens"):
+            f[c] = f[c].astype(np.int64)
+        yield f
+
+
+def rate_by_article_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray,
+                               cell_count: np.ndarray, block: int = 20_000):
+    """:func:`rate_by_article` (zeros included) from category-level cell counts, in blocks of articles.
+
+    Arguments as :func:`rate_by_outlet_from_cells` (with a category-level universe).
+    Yields the table's rows in order (doc_id, lexicon, category, voice), ``block``
+    articles at a time, so a corpus of any size can be written without holding it.
+    """
+    cols = ["doc_id", "outlet", "lexicon", "category", "voice", "count", "rate_per_1k"]
+    u = len(uni)
+    if u == 0:
+        yield _empty(cols, {"count": "int64", "rate_per_1k": "float64"})
+        return
+    cell_doc = np.asarray(cell_doc, dtype=np.int64)
+    order = np.argsort(cell_doc, kind="stable")
+    sorted_doc = cell_doc[order]
+    cell_key = np.asarray(cell_key, dtype=np.int64)[order]
+    cell_count = np.asarray(cell_count, dtype=np.int64)[order]
+    doc_ids = arts["doc_id"].to_numpy(dtype=object)
+    outlet_of = arts["outlet"].to_numpy(dtype=object)
+    tokens = arts["n_tokens"].to_numpy(dtype=np.int64)
+    uni_cols = {c: uni[c].to_numpy(dtype=object) for c in ("lexicon", "category", "voice")}
+    for start in range(0, len(arts), block):
+        stop = min(len(arts), start + block)
+        m = stop - start
+        lo, hi = np.searchsorted(sorted_doc, [start, stop])
+        counts = np.zeros((m, u), dtype=np.int64)
+        counts[sorted_doc[lo:hi] - start, cell_key[lo:hi]] = cell_count[lo:hi]
+        count = counts.ravel()
+        tok = np.repeat(tokens[start:stop], u)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(tok > 0, count / np.where(tok > 0, tok, 1) * 1000, np.nan)
+        yield pd.DataFrame({
+            "doc_id": np.repeat(doc_ids[start:stop], u),
+            "outlet": np.repeat(outlet_of[start:stop], u),
+            **{c: np.tile(v, m) for c, v in uni_cols.items()},
+            "count": count,
+            "rate_per_1k": rate,
+        })[cols]
+
+
+def keyness_words_from_counts(per_outlet: dict[str, Counter], min_count: int = 5, full_table: bool = False):
+    """:func:`keyness_by_outlet` with ``unit="word"`` from each outlet's word Counter.
+
+    ``per_outlet`` maps every outlet (also one whose articles have no words) to the
+    Counter of its lower-cased tokens. Yields one frame per outlet, in outlet order
+    (nothing with fewer than two outlets or no words): concatenated, the table
+    ``keyness_by_outlet(articles, unit="word", min_count=min_count)`` gives.
+    """
+    outlets = sorted(per_outlet)
+    words: dict[str, int] = {}
+    o_idx, w_idx, vals = [], [], []
+    for i, o in enumerate(outlets):
+        cnt = per_outlet[o]
+        w_idx.append(np.fromiter((words.setdefault(w, len(words)) for w in cnt), dtype=np.int64, count=len(cnt)))
+        vals.append(np.fromiter(cnt.values(), dtype=np.int64, count=len(cnt)))
+        o_idx.append(np.full(len(cnt), i, dtype=np.int64))
+    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))
+    yield from keyness_words_from_sparse(outlets, list(words), cat(o_idx), cat(w_idx), cat(vals), min_count,
+                                         full_table)
+
+
+def keyness_words_from_sparse(outlets: list[str], words: list[str], outlet_idx: np.ndarray, word_idx: np.ndarray,
+                              counts: np.ndarray, min_count: int = 5, full_table: bool = False,
+                              max_rows: int | None = None, top: int = 100, info: dict | None = None):
+    """:func:`keyness_words_from_counts` from (outlet, word, count) triplets.
+
+    ``outlets``: every outlet, sorted; ``words``: the vocabulary (any order);
+    ``outlet_idx``/``word_idx``/``counts``: one entry per (outlet, word) with a count.
+
+    ``max_rows``: when the full table (outlets x words kept) would have more rows,
+    each outlet keeps only its ``top`` most overused and ``top`` most underused words
+    (the first and last rows of its frame; every value, q_value included, is the one
+    of the full table). ``info["capped"]`` says whether that happened.
+    """
+    if len(outlets) < 2 or not words:
+        return
+    order = sorted(range(len(words)), key=words.__getitem__)
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[order] = np.arange(len(words))
+    vocab = np.asarray([words[i] for i in order], dtype=object)
+    r = rank[np.asarray(word_idx, dtype=np.int64)]
+    counts = np.asarray(counts, dtype=np.int64)
+    corpus = np.zeros(len(vocab), dtype=np.int64)
+    np.add.at(corpus, r, counts)
+    oi = np.asarray(outlet_idx, dtype=np.int64)
+    by_outlet = np.argsort(oi, kind="stable")
+    bounds = np.searchsorted(oi[by_outlet], np.arange(len(outlets) + 1))
+    totals = {o: int(counts[by_outlet[bounds[i]:bounds[i + 1]]].sum()) for i, o in enumerate(outlets)}
+    where = {o: i for i, o in enumerate(outlets)}
+
+    def column(o):
+        i = where[o]
+        sel = by_outlet[bounds[i]:bounds[i + 1]]
+        full = np.zeros(len(vocab), dtype=np.int64)
+        np.add.at(full, r[sel], counts[sel])
+        return full
+
+    n_rows = len(outlets) * int((corpus >= min_count).sum())
+    capped = max_rows is not None and n_rows > max_rows
+    if info is not None:
+        info.update(capped=capped, full_rows=n_rows)
+    for f in _keyness_outlet_frames(vocab, {}, outlets, column, corpus, totals, "word", min_count, full_table):
+        if capped and len(f) > 2 * top:
+            f = pd.concat([f.iloc[:top], f.iloc[-top:]], ignore_index=True)
+        yield f
+
+
+def keyness_entries_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray,
+                               cell_count: np.ndarray, full_table: bool = False) -> pd.DataFrame:
+    """:func:`keyness_by_outlet` with ``unit="entry"`` (and articles) from entry-level cell counts."""
+    cols = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
+            "g2", "p_value", "log_ratio", "unit", "q_value", "lexicon", "category"]
+    outlets = sorted(arts["outlet"].unique())
+    if len(outlets) < 2 or len(uni) == 0:
+        return _empty(cols)
+    cell_key = np.asarray(cell_key, dtype=np.int64)
+    is_all = (uni["voice"].to_numpy(dtype=object) == "all")[cell_key]
+    keyed = uni.iloc[cell_key[is_all]][["lexicon", "category", "entry"]].reset_index(drop=True)
+    keyed["outlet"] = arts["outlet"].to_numpy(dtype=object)[np.asarray(cell_doc, dtype=np.int64)[is_all]]
+    keyed["count"] = np.asarray(cell_count, dtype=np.int64)[is_all]
+    table = (keyed.groupby(["lexicon", "category", "entry", "outlet"])["count"].sum().unstack("outlet")
+             .fillna(0).astype(np.int64))
+    table = table.reindex(columns=outlets, fill_value=0)
+    totals = arts.groupby("outlet")["n_tokens"].sum().reindex(outlets).astype(np.int64)
+    if table.shape[0] == 0:
+        return _empty(cols)
+    terms = table.index.to_frame(index=False)
+    frames = list(_keyness_outlet_frames(terms["entry"].to_numpy(), {"lexicon": terms["lexicon"].to_numpy(),
+                                                                     "category": terms["category"].to_numpy()},
+                                         outlets, lambda o: table[o].to_numpy(), table.sum(axis=1).to_numpy(),
+                                         totals, "entry", 1, full_table))
+    return pd.concat(frames, ignore_index=True)[cols]

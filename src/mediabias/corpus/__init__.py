@@ -28,7 +28,7 @@ from .sources import (ALL_EXTS, ARTICLE_FIELDS, MANIFEST_NAMES, Article, FieldMa
 
 LOAD_REPORT_COLUMNS = ["source", "status", "reason", "n_articles"]
 LINE_COLUMNS = ["doc_id", "source", "line", "role", "reason", "text"]
-__all__ = ["read_corpus", "read_sources", "CorpusRead", "FieldMap", "LOAD_REPORT_COLUMNS"]
+__all__ = ["read_corpus", "read_sources", "CorpusRead", "CorpusStream", "FieldMap", "LOAD_REPORT_COLUMNS"]
 
 
 @dataclass(frozen=True)
@@ -173,42 +173,95 @@ def read_sources(inputs: str | os.PathLike | Iterable[str | os.PathLike], *,
         >>> list(got.load_report["status"])
         ['loaded', 'loaded', 'loaded']
     """
-    if isinstance(inputs, (str, os.PathLike)):
-        inputs = [inputs]
-    fields = FieldMap(text_field, outlet_field, title_field, date_field, url_field, id_field)
-    rows: list[dict] = []
-    report: list[Report] = []
-    lines: list[tuple] = []
-    seen: dict[str, int] = {}
-    for ev in iter_corpus(list(inputs), fields, outlets_file):
-        if isinstance(ev, Report):
-            report.append(ev)
-            continue
-        art = dict(ev.fields)
-        notes = art.pop("_notes")
-        base = art["doc_id"]
-        if base in seen:
-            k = seen[base]
-            while f"{base}-{k + 1}" in seen:  # "a", "a", "a-2": the third must not become "a-2" again
-                k += 1
-            seen[base] = k + 1
-            art["doc_id"] = f"{base}-{k + 1}"
-            seen[art["doc_id"]] = 1
-            notes = notes + [f"doc_id {base!r} already used by an earlier article; this one is {art['doc_id']!r}"]
-        else:
-            seen[base] = 1
-        rows.append(art)
-        if art["format"] in ("page-dump", "html"):  # one file, one article
-            report.append(Report(art["source"], "loaded", "; ".join(notes), 1))
-        elif notes:
-            report.append(Report(art["source"], "loaded", "; ".join(notes), 0))
-        lines.extend((art["doc_id"], art["source"], *ln[:3], ln[3]) for ln in ev.lines)
-    articles = pd.DataFrame(rows, columns=list(ARTICLE_FIELDS))
-    load = pd.DataFrame([(r.source, r.status, r.reason, r.n_articles) for r in report], columns=LOAD_REPORT_COLUMNS)
-    load["n_articles"] = load["n_articles"].astype("int64")
-    line_df = pd.DataFrame(lines, columns=LINE_COLUMNS)
-    line_df["line"] = line_df["line"].astype("int64")
-    return CorpusRead(articles, load, line_df)
+    stream = CorpusStream(inputs, text_field=text_field, outlet_field=outlet_field, title_field=title_field,
+                          date_field=date_field, url_field=url_field, id_field=id_field, outlets_file=outlets_file)
+    articles, lines = next(stream.chunks(None))
+    return CorpusRead(articles, stream.load_report(), lines)
+
+
+class CorpusStream:
+    """Read inputs as they come: articles in chunks, the load report and line records alongside.
+
+    :func:`read_sources` is ``CorpusStream(...)`` read in one chunk; ``mediabias report``
+    reads in chunks of a few hundred articles, so memory does not grow with the corpus.
+    The articles, ``doc_id`` values (duplicates renamed ``id-2``, ``id-3``...) and load
+    report rows are the same whatever the chunk size.
+
+    Examples:
+        >>> from mediabias.paths import SEEDS_DIR
+        >>> stream = CorpusStream(SEEDS_DIR)
+        >>> [len(a) for a, _lines in stream.chunks(1)]
+        [1, 1]
+        >>> stream.n_articles, list(stream.load_report()["status"])
+        (2, ['loaded', 'loaded', 'loaded'])
+    """
+
+    def __init__(self, inputs: str | os.PathLike | Iterable[str | os.PathLike], *,
+                 text_field: str | None = None, outlet_field: str | None = None,
+                 title_field: str | None = None, date_field: str | None = None,
+                 url_field: str | None = None, id_field: str | None = None,
+                 outlets_file: str | os.PathLike | None = None):
+        if isinstance(inputs, (str, os.PathLike)):
+            inputs = [inputs]
+        self.inputs = list(inputs)
+        self.fields = FieldMap(text_field, outlet_field, title_field, date_field, url_field, id_field)
+        self.outlets_file = outlets_file
+        self.report: list[Report] = []
+        self.n_articles = 0
+        self._seen: dict[str, int] = {}
+
+    def chunks(self, size: int | None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        """Yield ``(articles, lines)`` for every ``size`` articles (``None``: all in one chunk).
+
+        With ``size=None`` one chunk is always yielded, possibly empty.
+        """
+        rows: list[dict] = []
+        lines: list[tuple] = []
+        report = self.report
+        seen = self._seen
+        for ev in iter_corpus(self.inputs, self.fields, self.outlets_file):
+            if isinstance(ev, Report):
+                report.append(ev)
+                continue
+            art = dict(ev.fields)
+            notes = art.pop("_notes")
+            base = art["doc_id"]
+            if base in seen:
+                k = seen[base]
+                while f"{base}-{k + 1}" in seen:  # "a", "a", "a": the third must not become "a-2" again
+                    k += 1
+                seen[base] = k + 1
+                art["doc_id"] = f"{base}-{k + 1}"
+                seen[art["doc_id"]] = 1
+                notes = notes + [f"doc_id {base!r} already used by an earlier article; this one is {art['doc_id']!r}"]
+            else:
+                seen[base] = 1
+            rows.append(art)
+            self.n_articles += 1
+            if art["format"] in ("page-dump", "html"):  # one file, one article
+                report.append(Report(art["source"], "loaded", "; ".join(notes), 1))
+            elif notes:
+                report.append(Report(art["source"], "loaded", "; ".join(notes), 0))
+            lines.extend((art["doc_id"], art["source"], *ln[:3], ln[3]) for ln in ev.lines)
+            if size is not None and len(rows) >= size:
+                yield self._frames(rows, lines)
+                rows, lines = [], []
+        if rows or size is None:
+            yield self._frames(rows, lines)
+
+    @staticmethod
+    def _frames(rows: list[dict], lines: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        articles = pd.DataFrame(rows, columns=list(ARTICLE_FIELDS))
+        line_df = pd.DataFrame(lines, columns=LINE_COLUMNS)
+        line_df["line"] = line_df["line"].astype("int64")
+        return articles, line_df
+
+    def load_report(self) -> pd.DataFrame:
+        """The load report so far: one row per input file, skipped or failed record, or note."""
+        load = pd.DataFrame([(r.source, r.status, r.reason, r.n_articles) for r in self.report],
+                            columns=LOAD_REPORT_COLUMNS)
+        load["n_articles"] = load["n_articles"].astype("int64")
+        return load
 
 
 def read_corpus(inputs, **options) -> pd.DataFrame:

@@ -9,6 +9,7 @@ the file and line and go on; a file that cannot be read at all yields one error 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -26,6 +27,7 @@ from .. import paths
 from ..errors import InputError, MediabiasError
 from ..normalize import normalize_text
 from ..text import TOKEN_RE
+from . import decode as _decode
 from .decode import decode_bytes
 from .pagedump import ParsedPage, parse_page_dump, site_name_from_title_line
 
@@ -65,6 +67,104 @@ class Report:
 
 
 Event = Article | Report
+
+
+# --------------------------------------------------------------------- streaming decode
+
+_BLOCK = 1 << 20
+_C1 = re.compile(rb"[\x80-\x9f]")
+
+
+@dataclass(frozen=True)
+class FileEncoding:
+    """How a text file is decoded: the codec, the recorded name and the BOM bytes to skip."""
+
+    codec: str      # what to decode the bytes after the BOM with
+    name: str       # what the load report records (same as decode_bytes)
+    skip: int = 0   # length of the byte-order mark
+
+
+def _blocks(path: Path, start: int = 0) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        f.seek(start)
+        while True:
+            block = f.read(_BLOCK)
+            if not block:
+                return
+            yield block
+
+
+def _decodes(path: Path, codec: str, start: int = 0) -> bool:
+    dec = codecs.getincrementaldecoder(codec)()
+    try:
+        for block in _blocks(path, start):
+            dec.decode(block)
+        dec.decode(b"", final=True)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def detect_encoding(path: Path, label: str) -> FileEncoding:
+    """The encoding :func:`~mediabias.corpus.decode.decode_bytes` would choose, read in blocks.
+
+    Same decisions in the same order (empty, byte-order mark, binary, UTF-8, non-Western
+    guess, latin-1 / cp1252), and the same errors, without holding the whole file:
+    the file is scanned block by block (twice at most).
+    """
+    with open(path, "rb") as f:
+        head = f.read(65536)
+    any_text = False
+    for block in ([head] if len(head) < 65536 else _blocks(path)):
+        if block.strip():
+            any_text = True
+            break
+    if not any_text:
+        raise InputError("file is empty", path=label,
+                         hint="Remove it from the inputs or re-save the article into it.")
+    for bom, enc in _decode._BOMS:
+        if head.startswith(bom):
+            codec = enc.replace("-sig", "")
+            dec = codecs.getincrementaldecoder(codec)()
+            seen_text = False
+            try:
+                for block in _blocks(path, len(bom)):
+                    piece = dec.decode(block)
+                    seen_text = seen_text or bool(piece.strip())
+                piece = dec.decode(b"", final=True)
+                seen_text = seen_text or bool(piece.strip())
+            except UnicodeDecodeError:
+                decode_bytes(path.read_bytes(), label)  # raises the exact error, with the byte offset
+                raise
+            if not seen_text:
+                raise InputError("file is empty", path=label,
+                                 hint="Remove it from the inputs or re-save the article into it.")
+            return FileEncoding(codec, enc, len(bom))
+    if _decode.looks_binary(head):
+        decode_bytes(head, label)  # raises: binary
+    if _decodes(path, "utf-8"):
+        return FileEncoding("utf-8", "utf-8")
+    western_ok = _decodes(path, "cp1252")
+    if not western_ok or _decode._non_ascii_letter_share(head[:20000].decode("cp1252", "replace")) > 0.3:
+        guess = _decode._guess_encoding(head)
+        if guess and guess not in _decode._WESTERN and _decodes(path, guess):
+            return FileEncoding(guess, guess)
+    if not any(_C1.search(b) for b in _blocks(path)):
+        return FileEncoding("latin-1", "latin-1")
+    if western_ok:
+        return FileEncoding("cp1252", "cp1252")
+    return FileEncoding("latin-1", "latin-1")
+
+
+def iter_lines(path: Path, enc: FileEncoding) -> Iterator[str]:
+    """The decoded text of ``path`` split on ``"\\n"`` (as ``text.split("\\n")``), block by block."""
+    dec = codecs.getincrementaldecoder(enc.codec)()
+    rest = ""
+    for block in _blocks(path, enc.skip):
+        parts = (rest + dec.decode(block)).split("\n")
+        rest = parts.pop()
+        yield from parts
+    yield rest + dec.decode(b"", final=True)
 
 
 # --------------------------------------------------------------------- helpers
@@ -426,9 +526,17 @@ def record_to_article(rec: dict, fm: dict[str, str | None], label: str, locator:
 
 
 def read_csv_table(path: Path, label: str, fields: FieldMap, delimiter: str) -> Iterator[Event]:
-    text, encoding = decode_bytes(path.read_bytes(), label)
+    enc = detect_encoding(path, label)
+    with open(path, "rb") as raw:
+        raw.seek(enc.skip)
+        # newline="": the csv module sees line ends as written (as io.StringIO(text, newline="") gives them)
+        stream = io.TextIOWrapper(raw, encoding=enc.codec, newline="")
+        yield from _read_csv_stream(stream, label, fields, delimiter, enc.name)
+
+
+def _read_csv_stream(stream, label: str, fields: FieldMap, delimiter: str, encoding: str) -> Iterator[Event]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.DictReader(stream, delimiter=delimiter)
     try:
         columns = list(reader.fieldnames or [])
     except csv.Error as exc:
@@ -465,10 +573,11 @@ def read_csv_table(path: Path, label: str, fields: FieldMap, delimiter: str) -> 
 
 
 def read_jsonl(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
-    text, encoding = decode_bytes(path.read_bytes(), label)
+    enc = detect_encoding(path, label)
+    encoding = enc.name
     n = 0
     fm_cache: dict[tuple, dict] = {}
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    for lineno, line in enumerate(iter_lines(path, enc), start=1):
         if not line.strip():
             continue
         try:

@@ -1,0 +1,234 @@
+"""Scale benchmark of ``mediabias report``: throughput, parallel speed-up, memory, dask.
+
+Every figure is a ratio against a baseline measured in the same run, on a
+deterministic synthetic news-like corpus (benchmarks/synth_corpus.py):
+
+1. the naive notebook loop a user would write instead of ``mediabias report``
+   (``TextBlob(text).sentiment`` plus ``text.lower().count(term)`` for every term of
+   the bundled lexicons), in articles/s and MB/s of text;
+2. ``mediabias report --jobs 1`` end to end (read, sentences, voice, TextBlob and
+   VADER per sentence and article, the ledger with offsets, every table with its
+   intervals, written to disk): its throughput / the naive loop's (target >= 0.6);
+3. ``--jobs 2`` against ``--jobs 1`` (target >= 1.7) and the outputs compared byte
+   for byte;
+4. ``--engine dask`` on a 2-worker LocalCluster against ``--jobs 2``;
+5. peak resident memory of the whole process tree (main process and workers) on a
+   1 GB JSONL corpus written to the work folder and deleted afterwards (target <=
+   1.5 GB); skipped with ``--rss-gb 0``;
+6. with ``--heldout``: a corpus shaped like the held-out one (37,500 articles,
+   about 225 MB of text, 490 outlets), timed with ``--jobs 2`` (target < 180 s).
+
+Usage::
+
+    python benchmarks/bench_scale.py                       # 20,000 articles, then the 1 GB memory run
+    python benchmarks/bench_scale.py --articles 4000 --rss-gb 0   # a quick look
+    python benchmarks/bench_scale.py --heldout --rss-gb 0
+
+The machine's load average is printed at the start and the end: other work on the
+machine slows every run, and the ratios less than the absolute figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synth_corpus  # noqa: E402
+
+MB = 1_000_000
+
+
+def _corpus(path: Path, **params) -> dict:
+    """Write the corpus unless the same one is already there."""
+    meta = path.with_suffix(".params.json")
+    if path.exists() and meta.exists() and json.loads(meta.read_text()).get("params") == params:
+        return json.loads(meta.read_text())["figures"]
+    t = time.perf_counter()
+    figures = synth_corpus.write_jsonl(path, **params)
+    figures["seconds_to_generate"] = round(time.perf_counter() - t, 1)
+    meta.write_text(json.dumps({"params": params, "figures": figures}))
+    return figures
+
+
+def naive_loop(path: Path, limit: int | None = None) -> dict:
+    """What a notebook user writes: TextBlob sentiment and str.count per lexicon term."""
+    from textblob import TextBlob
+
+    from mediabias.lexicon import list_lexicons, load_lexicon
+
+    terms = sorted({e.term.rstrip("*").lower() for name in list_lexicons() for e in load_lexicon(name).entries})
+    t = time.perf_counter()
+    n = chars = 0
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            text = rec["text"]
+            s = TextBlob(text).sentiment
+            low = text.lower()
+            counts = {term: c for term in terms if (c := low.count(term))}
+            rows.append((rec["outlet"], s.polarity, s.subjectivity, counts))
+            n += 1
+            chars += len(text)
+            if limit and n >= limit:
+                break
+    secs = time.perf_counter() - t
+    return {"articles": n, "seconds": secs, "articles_per_s": n / secs, "mb_per_s": chars / MB / secs,
+            "terms": len(terms)}
+
+
+class PeakRSS:
+    """Polls the resident memory of a process and all its descendants; keeps the peak of the sum."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self.peak_main = 0
+        self._stop = threading.Event()
+        self._every = every
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self):
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                main = self.proc.memory_info().rss
+                total = main
+                for c in self.proc.children(recursive=True):
+                    try:
+                        total += c.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+                self.peak_main = max(self.peak_main, main)
+            except psutil.Error:
+                break
+            self._stop.wait(self._every)
+
+    def stop(self):
+        self._stop.set()
+        self._t.join()
+
+
+def run_report(corpus: Path, out: Path, *args: str) -> dict:
+    exe = Path(sys.executable).with_name("mediabias")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "mediabias.cli"]),
+           "report", str(corpus), "--out", str(out), "--quiet", *args]
+    shutil.rmtree(out, ignore_errors=True)
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    rss = PeakRSS(proc.pid)
+    stdout, stderr = proc.communicate()
+    secs = time.perf_counter() - t
+    rss.stop()
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {"seconds": secs, "articles": manifest["counts"]["articles"], "peak_rss": rss.peak,
+            "peak_rss_main": rss.peak_main, "stages": manifest.get("stage_seconds", {}), "cmd": " ".join(cmd[1:])}
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir() if p.suffix == ".csv")
+    return bool(names) and all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def _gb(x: float) -> str:
+    return f"{x / 1e9:.2f} GB"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="mediabias scale benchmark (ratios measured in the same run)")
+    p.add_argument("--articles", type=int, default=20_000, help="articles in the throughput corpus (default 20000)")
+    p.add_argument("--outlets", type=int, default=8)
+    p.add_argument("--chars", type=int, default=2000, help="mean characters per article (default 2000)")
+    p.add_argument("--naive-articles", type=int, default=None,
+                   help="time the naive loop on the first N articles only (default: all)")
+    p.add_argument("--rss-gb", type=float, default=1.0, help="size of the memory-test corpus; 0 skips it")
+    p.add_argument("--heldout", action="store_true", help="also time a held-out-shaped corpus with --jobs 2")
+    p.add_argument("--no-dask", action="store_true")
+    p.add_argument("--workdir", default="/tmp/mediabias-bench")
+    a = p.parse_args(argv)
+    work = Path(a.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.2f}")
+    results = {}
+    corpus = work / f"corpus-{a.articles}.jsonl"
+    fig = _corpus(corpus, n_articles=a.articles, n_outlets=a.outlets, mean_chars=a.chars, seed=6)
+    text_mb = fig["text_chars"] / MB
+    print(f"corpus: {fig['articles']:,} articles, {a.outlets} outlets, {fig['bytes'] / MB:.1f} MB JSONL, "
+          f"{text_mb:.1f} MB of text  ({corpus})")
+
+    naive = naive_loop(corpus, a.naive_articles)
+    print(f"naive loop (TextBlob + str.count of {naive['terms']} terms): {naive['articles_per_s']:.1f} articles/s, "
+          f"{naive['mb_per_s']:.3f} MB/s")
+    r1 = run_report(corpus, work / "out-jobs1", "--jobs", "1")
+    r2 = run_report(corpus, work / "out-jobs2", "--jobs", "2")
+    for name, r in (("jobs 1", r1), ("jobs 2", r2)):
+        print(f"mediabias report --{name.replace(' ', ' ')}: {r['seconds']:.1f} s, "
+              f"{r['articles'] / r['seconds']:.1f} articles/s, {text_mb / r['seconds']:.3f} MB/s, "
+              f"peak RSS {_gb(r['peak_rss'])}; stages {r['stages']}")
+    ratio_naive = (r1["articles"] / r1["seconds"]) / naive["articles_per_s"]
+    speedup = r1["seconds"] / r2["seconds"]
+    identical = same_outputs(work / "out-jobs1", work / "out-jobs2")
+    results.update(naive_ratio=ratio_naive, jobs2_speedup=speedup, jobs_identical=identical)
+    if not a.no_dask:
+        rd = run_report(corpus, work / "out-dask", "--engine", "dask", "--jobs", "2")
+        print(f"mediabias report --engine dask --jobs 2: {rd['seconds']:.1f} s, "
+              f"{rd['articles'] / rd['seconds']:.1f} articles/s; stages {rd['stages']}")
+        results["dask_vs_jobs2"] = r2["seconds"] / rd["seconds"]
+        results["dask_identical"] = same_outputs(work / "out-jobs2", work / "out-dask")
+    if a.heldout:
+        ho = work / "heldout.jsonl"
+        hfig = _corpus(ho, n_articles=37_500, n_outlets=490, mean_chars=6000, seed=11, outlet_zipf=0.9)
+        rh = run_report(ho, work / "out-heldout", "--jobs", "2")
+        results["heldout_seconds"] = rh["seconds"]
+        print(f"held-out shape ({hfig['articles']:,} articles, {hfig['text_chars'] / MB:.0f} MB text, 490 outlets), "
+              f"--jobs 2: {rh['seconds']:.1f} s, peak RSS {_gb(rh['peak_rss'])}; stages {rh['stages']}")
+    if a.rss_gb > 0:
+        big = work / "big.jsonl"
+        try:
+            t = time.perf_counter()
+            bfig = synth_corpus.write_jsonl(big, n_articles=10_000_000, n_outlets=a.outlets, mean_chars=a.chars,
+                                            seed=7, max_bytes=int(a.rss_gb * 1e9))
+            print(f"memory corpus: {bfig['articles']:,} articles, {bfig['bytes'] / 1e9:.2f} GB JSONL "
+                  f"(written in {time.perf_counter() - t:.0f} s)")
+            rb = run_report(big, work / "out-big", "--jobs", "2")
+        finally:
+            big.unlink(missing_ok=True)
+            shutil.rmtree(work / "out-big", ignore_errors=True)
+        results["peak_rss_gb"] = rb["peak_rss"] / 1e9
+        print(f"1 GB corpus --jobs 2: {rb['seconds']:.0f} s, peak RSS {_gb(rb['peak_rss'])} (process tree), "
+              f"{_gb(rb['peak_rss_main'])} (main process); stages {rb['stages']}")
+    print()
+    print("ratios (same run)                         measured   target")
+    print(f"report --jobs 1 throughput / naive loop   {results['naive_ratio']:8.2f}x   >= 0.6x")
+    print(f"--jobs 2 / --jobs 1                       {results['jobs2_speedup']:8.2f}x   >= 1.7x   "
+          f"(outputs identical: {results['jobs_identical']})")
+    if "peak_rss_gb" in results:
+        print(f"peak RSS on a {a.rss_gb:g} GB JSONL (--jobs 2)       {results['peak_rss_gb']:8.2f} GB  <= 1.5 GB")
+    if "dask_vs_jobs2" in results:
+        print(f"dask 2-worker LocalCluster / --jobs 2     {results['dask_vs_jobs2']:8.2f}x   "
+              f"(outputs identical: {results['dask_identical']})")
+    if "heldout_seconds" in results:
+        print(f"held-out shape, --jobs 2                  {results['heldout_seconds']:8.1f} s   < 180 s")
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

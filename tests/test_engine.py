@@ -1,0 +1,238 @@
+"""`mediabias report` at scale: chunked, multi-process and dask runs give the in-memory tables, byte for byte.
+
+The reference is the whole analysis held in memory (read everything, run
+``process_articles`` on all articles, ``aggregate_tables`` on the whole ledger, write
+each table once). The engine reads in chunks, runs chunks in worker processes or on a
+dask LocalCluster, writes tables incrementally and aggregates from per-article
+partial counts; every output file must be the same bytes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mediabias.cli import main
+from mediabias.corpus import read_sources
+from mediabias.lexicon import list_lexicons, load_lexicon
+from mediabias.paths import REPO_ROOT
+from mediabias.pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered, write_table
+from mediabias.report import ReportOptions, aggregate_tables, process_articles, run_report_full
+
+SEED = 20181208
+TABLES = ["articles", "sentences", "matches", "unmatched_entries", "doc_categories", "outlet_terms",
+          "outlet_categories", "outlet_sentiment", "outlet_actor_sentiment", "keyness", "framing_pairs",
+          "dropped_lines", "load_report"]
+
+
+def _synth():
+    spec = importlib.util.spec_from_file_location("synth_corpus", REPO_ROOT / "benchmarks" / "synth_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def reference_report(inputs, out: Path, seed: int = SEED) -> None:
+    """The whole analysis in memory, each table written at once (what run_report did before streaming)."""
+    got = read_sources(inputs)
+    lexicons = [load_lexicon(x) for x in list_lexicons()]
+    a, s, m = process_articles(got.articles, lexicons)
+    tables = {"articles": ordered(a, ARTICLE_COLUMNS), "sentences": ordered(s, SENTENCE_COLUMNS), "matches": m,
+              **aggregate_tables(a, s, m, lexicons, seed), "dropped_lines": got.dropped_lines,
+              "load_report": got.load_report}
+    for name, df in tables.items():
+        write_table(df, out / f"{name}.csv")
+
+
+def assert_same_files(a: Path, b: Path, names=TABLES) -> None:
+    for name in names:
+        fa, fb = a / f"{name}.csv", b / f"{name}.csv"
+        assert fa.read_bytes() == fb.read_bytes(), name
+
+
+@pytest.fixture(scope="module")
+def synth_corpus(tmp_path_factory) -> Path:
+    """240 news-like articles from 7 outlets (one with a single article), ids not in sorted order,
+    a repeated id, an empty text and a broken line."""
+    recs = _synth().make_records(240, n_outlets=7, mean_chars=1100, seed=3)
+    rng = np.random.default_rng(0)
+    for r, k in zip(recs, rng.permutation(len(recs))):
+        r["id"] = f"n{int(k) * 7919 % 1000:03d}-{r['id'][-3:]}"
+    recs[10]["id"] = recs[5]["id"]
+    recs[20]["text"] = ""
+    recs[30]["outlet"] = "Solo Weekly"
+    recs[31]["text"] = 'He said: "The so-called \u201cresistance\u201d is a pretext." Nothing else.'
+    path = tmp_path_factory.mktemp("synth") / "corpus.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for i, r in enumerate(recs):
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            if i == 50:
+                f.write('{"id": "broken", "text": \n')
+    return path
+
+
+@pytest.fixture(scope="module")
+def synth_reference(synth_corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref")
+    reference_report([synth_corpus], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def synth_jobs1(synth_corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("jobs1")
+    status = main(["report", str(synth_corpus), "--out", str(out), "--quiet", "--jobs", "1", "--chunk-size", "37"])
+    assert status == 3  # the empty text and the broken line are in the load report
+    return out
+
+
+def test_seeds_equal_the_in_memory_report(seeds_dir, tmp_path):
+    reference_report([seeds_dir], tmp_path / "ref")
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path / "run"), "--quiet", "--chunk-size", "1"]) == 0
+    assert_same_files(tmp_path / "ref", tmp_path / "run")
+
+
+def test_chunked_run_equals_the_in_memory_report(synth_reference, synth_jobs1):
+    """Aggregates from per-article partials = aggregate_tables on the whole ledger; chunked writes = one-shot."""
+    assert_same_files(synth_reference, synth_jobs1)
+    terms = pd.read_csv(synth_jobs1 / "outlet_terms.csv")
+    assert terms["outlet"].nunique() == 8 and (terms["ci_method"] == "bootstrap").any()
+    assert (pd.read_csv(synth_jobs1 / "outlet_actor_sentiment.csv")["ci_method"] == "cluster-bootstrap").any()
+
+
+def test_two_jobs_are_byte_identical_to_one(synth_corpus, synth_jobs1, tmp_path):
+    status = main(["report", str(synth_corpus), "--out", str(tmp_path), "--quiet", "--jobs", "2",
+                   "--chunk-size", "23"])
+    assert status == 3
+    assert_same_files(synth_jobs1, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["options"]["jobs"] == 2 and manifest["counts"]["articles"] == 239
+
+
+def test_dask_local_cluster_equals_local_engine(synth_corpus, synth_jobs1, tmp_path):
+    pytest.importorskip("distributed")
+    status = main(["report", str(synth_corpus), "--out", str(tmp_path), "--quiet", "--engine", "dask",
+                   "--jobs", "2", "--chunk-size", "60"])
+    assert status == 3
+    assert_same_files(synth_jobs1, tmp_path)
+    assert json.loads((tmp_path / "manifest.json").read_text())["options"]["engine"] == "dask"
+
+
+def test_every_article_is_in_the_output_or_the_load_report(synth_corpus, synth_jobs1):
+    lines = [ln for ln in synth_corpus.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    arts = pd.read_csv(synth_jobs1 / "articles.csv", keep_default_na=False)
+    report = pd.read_csv(synth_jobs1 / "load_report.csv", keep_default_na=False)
+    problems = report[report["status"].isin(["skipped", "error"])]
+    assert len(arts) + len(problems) == len(lines)
+    assert report.loc[report["source"] == "corpus.jsonl", "n_articles"].item() == len(arts)
+
+
+def test_parquet_format_holds_the_same_rows(synth_corpus, synth_jobs1, tmp_path):
+    status = main(["report", str(synth_corpus), "--out", str(tmp_path), "--quiet", "--jobs", "1",
+                   "--format", "parquet", "--chunk-size", "50"])
+    assert status == 3
+    assert not (tmp_path / "matches.csv").exists() and not (tmp_path / "sentences.csv").exists()
+    for name in ("matches", "sentences"):
+        got = pd.read_parquet(tmp_path / f"{name}.parquet")
+        want = pd.read_csv(synth_jobs1 / f"{name}.csv", keep_default_na=False)
+        assert len(got) == len(want) and list(got.columns) == list(want.columns), name
+        for col in ("doc_id", "start", "end"):
+            assert got[col].astype(str).tolist() == want[col].astype(str).tolist(), (name, col)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert "matches.parquet" in manifest["outputs"] and manifest["options"]["format"] == "parquet"
+    assert_same_files(synth_jobs1, tmp_path, [t for t in TABLES if t not in ("matches", "sentences")])
+
+
+def test_in_memory_tables_and_sample_for_figures(synth_corpus, tmp_path):
+    opts = ReportOptions(lexicons=("loaded_terms",), seed=1, chunk_size=40, sample_articles=30)
+    run = run_report_full([str(synth_corpus)], tmp_path, opts)
+    assert len(run.sample["articles"]) == 30
+    assert set(run.sample["matches"]["doc_id"]) <= set(run.sample["articles"]["doc_id"])
+    assert set(run.sample["sentences"]["doc_id"]) == set(run.sample["articles"]["doc_id"])
+    for name in ("outlet_categories", "outlet_sentiment", "outlet_actor_sentiment", "framing_pairs",
+                 "unmatched_entries"):
+        on_disk = pd.read_csv(tmp_path / f"{name}.csv")
+        assert len(run.tables[name]) == len(on_disk), name
+    terms = pd.read_csv(tmp_path / "outlet_terms.csv", keep_default_na=False)
+    hits = terms[terms["count"] > 0].reset_index(drop=True)
+    assert len(hits) < len(terms) and run.tables["outlet_terms"]["entry"].tolist() == hits["entry"].tolist()
+    assert run.outlet_articles.sum() == run.manifest["counts"]["articles"]
+    assert {"word", "entry"} >= set(run.tables["keyness"]["unit"])
+
+
+def test_no_article_is_exit_1_with_only_the_load_report(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text('{"id": 1, "text": ""}\n', encoding="utf-8")
+    status = main(["report", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "2"])
+    assert status == 1
+    assert "no article could be read" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["load_report.csv"]
+
+
+def test_progress_is_quiet_off_a_terminal_and_with_quiet(seeds_dir, tmp_path, capsys):
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "articles/s" not in err and "%|" not in err  # stderr is not a terminal here
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_on_a_terminal(seeds_dir, tmp_path, monkeypatch):
+    from mediabias import engine
+
+    shown = {}
+
+    class FakeTqdm:
+        def __init__(self, total=None, unit="", **kw):
+            shown.update(total=total, unit=unit)
+            self.n = 0
+
+        def update(self, k):
+            self.n += k
+
+        def refresh(self):
+            pass
+
+        def close(self):
+            shown["final"] = self.n
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("tqdm.tqdm", FakeTqdm)
+    assert engine._progress(True, 7) is not None and engine._progress(False, 7) is None
+    run_report_full([str(seeds_dir)], tmp_path, ReportOptions(progress=True))
+    assert shown == {"total": 2, "unit": " articles", "final": 2}
+
+
+def test_usage_errors(tmp_path, capsys, seeds_dir):
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(seeds_dir), "--out", str(tmp_path), "--jobs", "0"])
+    assert exc.value.code == 2
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path), "--scheduler", "tcp://x:1"]) == 1
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
+
+
+def test_article_figures_do_not_depend_on_the_other_articles_in_the_batch():
+    """pandas 3 sums groups differently when the keys happen to be sorted; per-article values must not."""
+    from mediabias.sentiment import _per_doc, score_articles
+
+    rng = np.random.default_rng(5)
+    n = 400
+    sents = pd.DataFrame({"doc_id": [f"d{i // 8:03d}" for i in range(n)], "sentence_id": np.arange(n) % 8,
+                          "vader_compound": rng.normal(size=n).round(4), "polarity": rng.normal(size=n).round(3),
+                          "subjectivity": rng.random(size=n).round(3), "outlet": "X"})
+    arts = pd.DataFrame({"doc_id": sorted(set(sents["doc_id"])), "text": "x"})
+    whole = score_articles(arts, sents).set_index("doc_id")["vader_compound"]
+    shuffled = sents.sort_values("sentence_id", kind="stable")  # docs interleaved, each in its order
+    assert score_articles(arts, shuffled).set_index("doc_id")["vader_compound"].equals(whole)
+    for lo in (0, 7, 31):
+        part = score_articles(arts.iloc[lo:lo + 5], sents[sents["doc_id"].isin(arts["doc_id"].iloc[lo:lo + 5])])
+        assert part.set_index("doc_id")["vader_compound"].equals(whole.iloc[lo:lo + 5])
+    per_whole = _per_doc(sents.rename(columns={"vader_compound": "vader_compound"}), ["outlet"]).set_index("doc_id")
+    per_part = _per_doc(sents.iloc[80:160], ["outlet"]).set_index("doc_id")
+    assert per_part.equals(per_whole.loc[per_part.index])
