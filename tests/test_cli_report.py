@@ -117,3 +117,35 @@ def test_broken_lexicon_is_one_line_and_exit_1(tmp_path, seeds_dir):
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad.yaml:5" in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_figures_each_with_its_csv_twin_and_the_html_report(seed_report):
+    figures = sorted((seed_report / "figures").glob("*.png"))
+    assert len(figures) >= 5
+    assert all(p.with_suffix(".csv").is_file() for p in figures)
+    html = (seed_report / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= len(figures)
+    manifest = json.loads((seed_report / "manifest.json").read_text())
+    assert "report.html" in manifest["outputs"]
+    assert all(f"figures/{p.name}" in manifest["outputs"] for p in figures)
+
+
+def test_article_markup_is_escaped_in_the_html_report(tmp_path):
+    csv_in = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["x1", "x2"], "outlet": ["<b>Bold Outlet</b>", "Plain"],
+                  "title": ["<script>alert('t')</script>", "Quiet title"],
+                  "text": ["The alleged <script>alert(1)</script> tunnels were shown under the pretext of calm.",
+                           "Officials said the occupied territories were calm on Monday."]}).to_csv(csv_in, index=False)
+    proc = run_report([csv_in], tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "<script>alert('t')</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>Bold Outlet</b>" not in html and "&lt;b&gt;Bold Outlet&lt;/b&gt;" in html
+
+
+def test_no_figures_writes_tables_only(tmp_path, seeds_dir):
+    proc = run_report([seeds_dir], tmp_path, "--no-figures")
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "figures").exists() and not (tmp_path / "report.html").exists()
+    assert (tmp_path / "matches.csv").is_file()

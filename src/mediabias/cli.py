@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("csv", "parquet"), default="csv",
                    help="file format of the two large tables, sentences and matches (default csv; the others "
                         "are always CSV). Example: --format parquet")
+    s.add_argument("--no-figures", action="store_true",
+                   help="write the tables only: no figures/ folder and no report.html (faster on big corpora). "
+                        "Example: --no-figures")
     s.add_argument("--chunk-size", type=_positive, default=500, metavar="N",
                    help="articles read and processed at a time (memory grows with it). Example: --chunk-size 200")
     return parser
@@ -210,7 +213,8 @@ def cmd_report(args) -> int:
                             fields={k: getattr(args, f"{k}_field") for k in ("text", "outlet", "title", "date",
                                                                               "url", "id")},
                             jobs=args.jobs or os.cpu_count() or 1, engine=args.engine, scheduler=args.scheduler,
-                            chunk_size=args.chunk_size, format=args.format, progress=not args.quiet)
+                            chunk_size=args.chunk_size, format=args.format, progress=not args.quiet,
+                            figures=not args.no_figures)
     run = run_report_full(args.inputs, args.out, options)
     manifest = run.manifest
     _say(args, f"mediabias: {manifest['counts']['articles']} articles, {manifest['counts']['matches']} lexicon "

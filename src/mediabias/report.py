@@ -58,6 +58,7 @@ class ReportOptions:
     format: str = "csv"           # "csv" or "parquet" (for sentences and matches)
     progress: bool = False        # progress bar on stderr (only when it is a terminal)
     sample_articles: int = 500    # articles (with their sentences and hits) kept in memory for figures
+    figures: bool = True          # figures/ (PNG + CSV twin each) and report.html
 
 
 def process_articles(articles: pd.DataFrame, lexicons: Sequence[Lexicon]
@@ -232,11 +233,25 @@ def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptio
     counts["load_report"] = len(run.load_report)
     outputs.append("load_report.csv")
     tables = {**run.tables, "load_report": run.load_report}
-    # Figures and the HTML report go here: after every table is written, before the manifest.
-    # `tables` (outlet level) and `run.sample` (first articles, their sentences and hits) are in memory.
+    # Figures and the HTML report: after every table is written, before the manifest. They are
+    # drawn from the outlet-level tables and from the in-memory sample of articles.
+    outlet_articles = run.docs["outlet"].astype(str).value_counts()
+    figures: list[dict] = []
+    drawn = {**tables, **run.sample}
+    if options.figures:
+        from .plots import write_figures
+
+        figures = write_figures(drawn, out / "figures", outlet_articles=outlet_articles)
+        outputs += [f"figures/{f['name']}.{x}" for f in figures if not f["skipped"] for x in ("png", "csv")]
+        outputs.append("report.html")
     caveat = caveat_text(run.docs)
     manifest = build_manifest(inputs, options, lexicons, counts, outputs, run.load_report, caveat, started)
     manifest["stage_seconds"] = {k: round(v, 2) for k, v in sorted(run.seconds.items())}
     manifest["notes"] = run.notes
+    manifest["figures"] = [{"name": f["name"], "skipped": f["skipped"]} for f in figures]
+    if options.figures:
+        from .html_report import write_html_report
+
+        write_html_report(out, drawn, figures, manifest, outlet_articles=outlet_articles)
     write_json(manifest, out / "manifest.json")  # last: its presence means the set is complete
-    return ReportRun(manifest, tables, run.sample, run.docs["outlet"].astype(str).value_counts(), run.load_report)
+    return ReportRun(manifest, tables, run.sample, outlet_articles, run.load_report)
