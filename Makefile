@@ -39,6 +39,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_match.py
 	$(BIN)/python benchmarks/eval_pagedump.py
+	$(BIN)/python benchmarks/bench_scale.py --articles 3000 --rss-gb 0
 
 lexicons: $(STAMP)
 	$(BIN)/python -m mediabias.lexicon.build
