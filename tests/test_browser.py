@@ -423,3 +423,25 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, browser, lab: LabServer) ->
             pass
         page.close()
         lab.shutdown_kernels()
+
+
+def test_report_html_shows_every_figure_in_chromium(browser, tmp_path: Path) -> None:
+    """`mediabias report` on the seeds: report.html opens in Chromium, every embedded figure decodes."""
+    out = tmp_path / "report"
+    proc = subprocess.run([sys.executable, "-m", "mediabias.cli", "report", str(NOTEBOOKS_DIR.parent / "seeds"),
+                           "--out", str(out), "--quiet", "--jobs", "1"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    n_figures = len(list((out / "figures").glob("*.png")))
+    assert n_figures >= 5
+    page = browser.new_page()
+    try:
+        page.goto((out / "report.html").as_uri(), wait_until="load", timeout=120_000)
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=30_000)
+        images = page.evaluate("Array.from(document.images).map(i => [i.naturalWidth, i.naturalHeight])")
+        scripts = page.evaluate("document.scripts.length")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
+    finally:
+        page.close()
+    assert len(images) >= n_figures and all(w > 0 and h > 0 for w, h in images)
+    assert scripts == 0  # a static page: nothing runs
