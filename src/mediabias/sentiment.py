@@ -435,59 +435,24 @@ def _per_doc(s: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _summarise(s: pd.DataFrame, groups: list[str], grid: pd.DataFrame, n_articles: pd.Series, n_boot: int,
-               seed: int, level: float, min_docs: int, cell_caveat: str) -> pd.DataFrame:
-    """Sentence means with article-cluster intervals for each row of ``grid`` (group keys).
+def _runs(per_doc: pd.DataFrame, groups: list[str]) -> tuple[list[tuple], np.ndarray, dict[str, np.ndarray]]:
+    """``(keys, bounds, arrays)`` of :func:`_summarise_runs` from one :func:`_per_doc` table.
 
-    ``s`` has the group columns, doc_id and the three measures; ``n_articles`` maps
-    outlet -> number of articles (for the caveat).
+    ``per_doc`` is sorted by the group columns, then doc_id, so each group's articles
+    are one run of rows.
     """
-    per_doc = _per_doc(s, groups)
-    index = per_doc.groupby(groups, sort=True).indices if len(per_doc) else {}
-    sum_cols = [f"sum_{c}" for c, _ in _MEASURES]
-    alpha = 1 - level
-    records = []
-    for key in grid[groups].itertuples(index=False, name=None):
-        rows = index.get(key)
-        if rows is None and len(groups) == 1:
-            rows = index.get(key[0])
-        outlet = key[groups.index("outlet")]
-        rec: dict = {}
-        n_docs = 0 if rows is None else len(rows)
-        sub = per_doc.iloc[rows] if rows is not None else per_doc.iloc[:0]
-        n = int(sub["n"].sum())
-        rec["n_docs"], rec["n_sentences"] = n_docs, n
-        lows = highs = [np.nan] * len(_MEASURES)
-        method = "none"
-        if n_docs >= min_docs and n_boot > 0:
-            lows, highs = _bootstrap_ratio(sub[sum_cols].to_numpy(dtype=float), sub["n"].to_numpy(dtype=float),
-                                           n_boot, level, lambda: _rng(seed, *key))
-            method = "cluster-bootstrap"
-        elif n >= 2:
-            tq = sps.t.ppf(1 - alpha / 2, n - 1)
-            lows, highs = [], []
-            for col, _ in _MEASURES:
-                tot, sq = float(sub[f"sum_{col}"].sum()), float(sub[f"sq_{col}"].sum())
-                var = max(0.0, (sq - tot * tot / n) / (n - 1))
-                half = tq * math.sqrt(var / n)
-                lows.append(tot / n - half)
-                highs.append(tot / n + half)
-            method = "t-over-sentences"
-        for i, (col, label) in enumerate(_MEASURES):
-            rec[f"{label}_mean"] = float(sub[f"sum_{col}"].sum()) / n if n else np.nan
-            rec[f"{label}_ci_low"] = float(lows[i])
-            rec[f"{label}_ci_high"] = float(highs[i])
-        rec["zero_polarity_share"] = float(sub["zero"].sum()) / n if n else np.nan
-        rec["ci_method"] = method
-        if int(n_articles.get(outlet, 0)) < MIN_ARTICLES:
-            rec["caveat"] = CAVEAT_FEW_ARTICLES
-        elif n_docs < MIN_ARTICLES:
-            rec["caveat"] = cell_caveat
-        else:
-            rec["caveat"] = ""
-        records.append(rec)
-    stats = pd.DataFrame.from_records(records, index=grid.index) if records else pd.DataFrame(index=grid.index)
-    return pd.concat([grid, stats], axis=1)
+    n = len(per_doc)
+    change = np.zeros(n, dtype=bool)
+    if n:
+        change[0] = True
+        for g in groups:
+            v = per_doc[g].to_numpy()
+            change[1:] |= v[1:] != v[:-1]
+    starts = np.flatnonzero(change)
+    keys = list(per_doc[groups].iloc[starts].itertuples(index=False, name=None))
+    bounds = np.append(starts, n).astype(np.int64)
+    arrays = {c: per_doc[c].to_numpy() for c in PARTIAL_MEASURES}
+    return keys, bounds, arrays
 
 
 def _sentences_with_outlet(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -564,33 +529,14 @@ def sentiment_by_outlet(articles_scored: pd.DataFrame, sentences_scored: pd.Data
         'descriptive only: fewer than 5 articles from this outlet'
     """
     s = _sentences_with_outlet(articles_scored, sentences_scored)
-    outlets = sorted(articles_scored["outlet"].astype(str).unique())
-    n_articles = articles_scored["outlet"].astype(str).value_counts()
-    groups = ["outlet"]
-    grid = pd.DataFrame({"outlet": outlets})
+    groups, voices = ["outlet"], None
     if by_voice:
         voices = list(dict.fromkeys([*SENTENCE_VOICES, *sorted(s["voice"].unique())]))
         s = pd.concat([s.assign(voice="all"), s], ignore_index=True)
         groups = ["outlet", "voice"]
-        grid = grid.merge(pd.DataFrame({"voice": voices}), how="cross")
-    out = _summarise(s, groups, grid, n_articles, n_boot, seed, level, min_docs_bootstrap,
-                     "descriptive only: fewer than 5 articles from this outlet have such sentences")
-    if "polarity" in articles_scored.columns and "subjectivity" in articles_scored.columns:
-        a = pd.DataFrame({"outlet": articles_scored["outlet"].astype(str).to_numpy(),
-                          "p": pd.to_numeric(articles_scored["polarity"]).to_numpy(dtype=float),
-                          "s": pd.to_numeric(articles_scored["subjectivity"]).to_numpy(dtype=float)})
-        means = a.groupby("outlet")[["p", "s"]].mean()
-        out["article_polarity_mean"] = out["outlet"].map(means["p"]).astype(float)
-        out["article_subjectivity_mean"] = out["outlet"].map(means["s"]).astype(float)
-    else:
-        out["article_polarity_mean"] = np.nan
-        out["article_subjectivity_mean"] = np.nan
-    cols = [*groups, "n_docs", "n_sentences", *_stat_columns(), "zero_polarity_share", "ci_method", "caveat",
-            "article_polarity_mean", "article_subjectivity_mean"]
-    out = out[cols].sort_values(groups, kind="stable").reset_index(drop=True)
-    out["n_docs"] = out["n_docs"].astype(np.int64)
-    out["n_sentences"] = out["n_sentences"].astype(np.int64)
-    return out
+    scored = "polarity" in articles_scored.columns and "subjectivity" in articles_scored.columns
+    return _sentiment_table(_runs(_per_doc(s, groups), groups), articles_scored["outlet"].astype(str), voices,
+                            articles_scored if scored else None, n_boot, seed, level, min_docs_bootstrap)
 
 
 def actor_sentiment_by_outlet(articles: pd.DataFrame, sentences_scored: pd.DataFrame,
@@ -633,27 +579,10 @@ def actor_sentiment_by_outlet(articles: pd.DataFrame, sentences_scored: pd.DataF
         3  Russia  quoted            1           -1.0
     """
     s = _sentences_with_outlet(articles, sentences_scored)
-    mentions = actor_mentions(sentences_scored, actors)
-    cols = ["outlet", "actor", "voice", "n_docs", "n_sentences", "polarity_mean", "polarity_ci_low",
-            "polarity_ci_high", "ci_method", "caveat", "subjectivity_mean", "subjectivity_ci_low",
-            "subjectivity_ci_high", "vader_mean", "vader_ci_low", "vader_ci_high", "zero_polarity_share"]
-    if mentions.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    j = mentions[["doc_id", "sentence_id", "actor"]].merge(s, on=["doc_id", "sentence_id"], how="left",
-                                                           validate="many_to_one")
-    j = pd.concat([j.assign(voice="all"), j], ignore_index=True)
-    outlets = sorted(articles["outlet"].astype(str).unique())
-    voices = list(dict.fromkeys([*SENTENCE_VOICES, *sorted(s["voice"].unique())]))
-    grid = (pd.DataFrame({"outlet": outlets})
-            .merge(pd.DataFrame({"actor": sorted(mentions["actor"].unique())}), how="cross")
-            .merge(pd.DataFrame({"voice": voices}), how="cross"))
-    n_articles = articles["outlet"].astype(str).value_counts()
-    out = _summarise(j, ["outlet", "actor", "voice"], grid, n_articles, n_boot, seed, level, min_docs_bootstrap,
-                     "descriptive only: fewer than 5 articles from this outlet mention this actor")
-    out = out[cols].sort_values(["outlet", "actor", "voice"], kind="stable").reset_index(drop=True)
-    out["n_docs"] = out["n_docs"].astype(np.int64)
-    out["n_sentences"] = out["n_sentences"].astype(np.int64)
-    return out
+    per_doc, actors_seen = _actor_per_doc(s, sentences_scored, actors)
+    runs = _runs(per_doc, _ACTOR_GROUPS) if per_doc is not None else ([], np.zeros(1, dtype=np.int64), {})
+    return actor_sentiment_by_outlet_from_partials(*runs, articles["outlet"].astype(str).value_counts(), actors_seen,
+                                                   s["voice"].unique(), n_boot, seed, level, min_docs_bootstrap)
 
 
 # ------------------------------------------------------- from per-article partial sums
@@ -661,11 +590,12 @@ def actor_sentiment_by_outlet(articles: pd.DataFrame, sentences_scored: pd.DataF
 # ``mediabias report`` reduces each chunk of articles to per-article partial sums
 # (:func:`sentiment_doc_partials`, :func:`actor_doc_partials`) and computes the outlet
 # tables from them. Same tables as sentiment_by_outlet and actor_sentiment_by_outlet
-# on the whole corpus (tests/test_engine.py checks it): the per-article sums are
-# computed by the same code, summed in the same order, and resampled with the same
-# seeded streams.
+# on the whole corpus (tests/test_engine.py checks it): those compute the same
+# per-article sums (_per_doc) and call the same code (_summarise_runs), so the sums
+# are added in the same order and resampled with the same seeded streams.
 
 PARTIAL_MEASURES = ("n", "zero", *(f"{k}_{c}" for c, _ in _MEASURES for k in ("sum", "sq")))
+_ACTOR_GROUPS = ["outlet", "actor", "voice"]
 
 
 def sentiment_doc_partials(articles: pd.DataFrame, sentences_scored: pd.DataFrame) -> pd.DataFrame:
@@ -684,22 +614,36 @@ def actor_doc_partials(articles: pd.DataFrame, sentences_scored: pd.DataFrame,
     Voice ``all`` rows are included. Empty (with the columns) when no sentence
     mentions an actor.
     """
-    s = _sentences_with_outlet(articles, sentences_scored)
-    mentions = actor_mentions(sentences_scored, actors)
-    groups = ["outlet", "actor", "voice"]
-    if mentions.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*groups, "doc_id"]}
+    per_doc, _ = _actor_per_doc(_sentences_with_outlet(articles, sentences_scored), sentences_scored, actors)
+    if per_doc is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*_ACTOR_GROUPS, "doc_id"]}
                             | {c: pd.Series(dtype=float) for c in PARTIAL_MEASURES})
+    return per_doc
+
+
+def _actor_per_doc(s: pd.DataFrame, sentences_scored: pd.DataFrame, actors) -> tuple[pd.DataFrame | None, list]:
+    """:func:`_per_doc` of the actor-mentioning sentences of ``s`` (voice ``all`` added) and the actors seen.
+
+    ``(None, [])`` when no sentence mentions an actor.
+    """
+    mentions = actor_mentions(sentences_scored, actors)
+    if mentions.empty:
+        return None, []
     j = mentions[["doc_id", "sentence_id", "actor"]].merge(s, on=["doc_id", "sentence_id"], how="left",
                                                            validate="many_to_one")
     j = pd.concat([j.assign(voice="all"), j], ignore_index=True)
-    return _per_doc(j, groups)
+    return _per_doc(j, _ACTOR_GROUPS), sorted(mentions["actor"].unique())
 
 
 def _summarise_runs(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray], groups: list[str],
                     grid: pd.DataFrame, n_articles, n_boot: int, seed: int, level: float, min_docs: int,
                     cell_caveat: str) -> pd.DataFrame:
-    """:func:`_summarise` on per-article partial sums already sorted by group, then doc_id.
+    """Sentence means with article-cluster intervals for each row of ``grid`` (group keys).
+
+    The one implementation behind :func:`sentiment_by_outlet`,
+    :func:`actor_sentiment_by_outlet` and their ``*_from_partials`` versions: it works
+    on per-article partial sums (:func:`_per_doc`) already sorted by group, then doc_id.
+    ``n_articles`` maps outlet -> number of articles (for the caveat).
 
     The rows of group ``keys[i]`` are ``bounds[i]:bounds[i + 1]`` of each array of
     ``arrays`` (``n``, ``zero``, ``sum_*``, ``sq_*``).
@@ -764,22 +708,40 @@ def sentiment_by_outlet_from_partials(keys: list[tuple], bounds: np.ndarray, arr
     sorted by outlet, then doc_id (see :func:`_summarise_runs`); ``article_scores``:
     ``outlet, polarity, subjectivity`` of every article, in corpus order.
     """
-    outlet_col = article_scores["outlet"].astype(str)
+    return _sentiment_table((keys, bounds, arrays), article_scores["outlet"].astype(str), None, article_scores,
+                            n_boot, seed, level, min_docs_bootstrap)
+
+
+def _sentiment_table(runs: tuple, outlet_col: pd.Series, voices: list[str] | None, article_scores: pd.DataFrame | None,
+                     n_boot: int, seed: int, level: float, min_docs: int) -> pd.DataFrame:
+    """The ``outlet_sentiment`` table from :func:`_runs` of per-article partial sums.
+
+    ``outlet_col``: every article's outlet (as str), in corpus order; ``voices``: the
+    voice rows of each outlet (None: one row per outlet); ``article_scores``:
+    ``outlet, polarity, subjectivity`` of every article, or None (NaN article means).
+    """
     outlets = sorted(outlet_col.unique())
     n_articles = outlet_col.value_counts()
+    groups = ["outlet"]
     grid = pd.DataFrame({"outlet": outlets})
-    out = _summarise_runs(keys, bounds, arrays, ["outlet"], grid, n_articles, n_boot, seed, level,
-                          min_docs_bootstrap,
+    if voices is not None:
+        groups = ["outlet", "voice"]
+        grid = grid.merge(pd.DataFrame({"voice": voices}), how="cross")
+    out = _summarise_runs(*runs, groups, grid, n_articles, n_boot, seed, level, min_docs,
                           "descriptive only: fewer than 5 articles from this outlet have such sentences")
-    a = pd.DataFrame({"outlet": outlet_col.to_numpy(),
-                      "p": pd.to_numeric(article_scores["polarity"]).to_numpy(dtype=float),
-                      "s": pd.to_numeric(article_scores["subjectivity"]).to_numpy(dtype=float)})
-    means = a.groupby("outlet")[["p", "s"]].mean()
-    out["article_polarity_mean"] = out["outlet"].map(means["p"]).astype(float)
-    out["article_subjectivity_mean"] = out["outlet"].map(means["s"]).astype(float)
-    cols = ["outlet", "n_docs", "n_sentences", *_stat_columns(), "zero_polarity_share", "ci_method", "caveat",
+    if article_scores is not None:
+        a = pd.DataFrame({"outlet": article_scores["outlet"].astype(str).to_numpy(),
+                          "p": pd.to_numeric(article_scores["polarity"]).to_numpy(dtype=float),
+                          "s": pd.to_numeric(article_scores["subjectivity"]).to_numpy(dtype=float)})
+        means = a.groupby("outlet")[["p", "s"]].mean()
+        out["article_polarity_mean"] = out["outlet"].map(means["p"]).astype(float)
+        out["article_subjectivity_mean"] = out["outlet"].map(means["s"]).astype(float)
+    else:
+        out["article_polarity_mean"] = np.nan
+        out["article_subjectivity_mean"] = np.nan
+    cols = [*groups, "n_docs", "n_sentences", *_stat_columns(), "zero_polarity_share", "ci_method", "caveat",
             "article_polarity_mean", "article_subjectivity_mean"]
-    out = out[cols].sort_values(["outlet"], kind="stable").reset_index(drop=True)
+    out = out[cols].sort_values(groups, kind="stable").reset_index(drop=True)
     out["n_docs"] = out["n_docs"].astype(np.int64)
     out["n_sentences"] = out["n_sentences"].astype(np.int64)
     return out

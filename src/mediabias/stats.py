@@ -556,30 +556,24 @@ def rate_by_outlet(matches: pd.DataFrame, articles: pd.DataFrame, level: str = "
         'descriptive only: fewer than 5 articles from this outlet'
     """
     arts, keys, cc, uni = _outlet_cells(matches, articles, level, lexicons)
-    cols = ["outlet", *keys, "voice", "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
-            "ci_low", "ci_high", "ci_method", "caveat"]
-    if len(uni) == 0:
-        return _empty(cols)
     uni = uni.reset_index(drop=True)
-    k = len(uni)
-    cell_index = pd.Series(np.arange(k), index=pd.MultiIndex.from_frame(uni[[*keys, "voice"]]))
-    if len(cc):
-        cc = cc.copy()
-        cc["cell"] = cell_index.reindex(pd.MultiIndex.from_frame(cc[[*keys, "voice"]])).to_numpy()
-    by_outlet = dict(tuple(cc.groupby("outlet", sort=False))) if len(cc) else {}
-    frames = []
-    for outlet, docs in arts.groupby("outlet", sort=True):
-        docs = docs.reset_index(drop=True)
-        n = len(docs)
-        tok = docs["n_tokens"].to_numpy(dtype=np.int64)
-        pos = pd.Series(np.arange(n), index=docs["doc_id"].to_numpy())
-        sub = by_outlet.get(outlet, cc.iloc[:0])
-        rows = pos.reindex(sub["doc_id"]).to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64)
-        cells = sub["cell"].to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64)
-        counts = sub["count"].to_numpy(dtype=np.int64) if len(sub) else np.zeros(0, np.int64)
-        frames.append(_outlet_rate_frame(outlet, uni, tok, rows, cells, counts, n_boot, seed, min_docs_bootstrap,
-                                         level_ci))
-    return _finish_rates(frames, keys, cols)
+    return rate_by_outlet_from_cells(arts, uni, *_cell_arrays(arts, uni, cc, keys), level, n_boot, seed,
+                                     min_docs_bootstrap, level_ci)
+
+
+def _cell_arrays(arts: pd.DataFrame, uni: pd.DataFrame, cc: pd.DataFrame, keys: list[str]):
+    """``cell_doc, cell_key, cell_count`` (see :func:`rate_by_outlet_from_cells`) of the cells ``cc``.
+
+    ``cc``: per-article cell counts (:func:`_cells`); ``arts``: the articles frame;
+    ``uni``: a universe holding every (keys, voice) of ``cc``.
+    """
+    if len(cc) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    cell_index = pd.Series(np.arange(len(uni)), index=pd.MultiIndex.from_frame(uni[[*keys, "voice"]]))
+    cell_key = cell_index.reindex(pd.MultiIndex.from_frame(cc[[*keys, "voice"]])).to_numpy(dtype=np.int64)
+    doc_pos = pd.Series(np.arange(len(arts)), index=arts["doc_id"].to_numpy())
+    cell_doc = doc_pos.reindex(cc["doc_id"]).to_numpy(dtype=np.int64)
+    return cell_doc, cell_key, cc["count"].to_numpy(dtype=np.int64)
 
 
 def _outlet_rate_frame(outlet, uni: pd.DataFrame, tok: np.ndarray, rows: np.ndarray, cells: np.ndarray,
@@ -758,11 +752,8 @@ def keyness_by_outlet(articles: pd.DataFrame | None = None, matches: pd.DataFram
     if unit == "word":
         if articles is None:
             raise MediabiasError("word keyness needs the articles table", hint="Pass articles=...")
-        per = _word_counts(articles, lowercase)
-        table = pd.DataFrame({o: pd.Series(cnt, dtype="int64") for o, cnt in sorted(per.items())})
-        table = table.fillna(0).astype(np.int64).sort_index()
-        totals = table.sum(axis=0)
-        keyed = pd.DataFrame({"term": table.index.astype(str)})
+        frames = list(keyness_words_from_counts(_word_counts(articles, lowercase), min_count, full_table))
+        return pd.concat(frames, ignore_index=True)[cols] if frames else _empty(cols)
     else:
         if matches is None:
             raise MediabiasError("entry keyness needs the matches table", hint="Pass matches=...")
@@ -787,7 +778,7 @@ def keyness_by_outlet(articles: pd.DataFrame | None = None, matches: pd.DataFram
         keyed = table.index.to_frame(index=False).rename(columns={"entry": "term"})
     if table.shape[1] < 2 or table.shape[0] == 0:
         return _empty(cols)
-    extras = {} if unit == "word" else {"lexicon": keyed["lexicon"].to_numpy(), "category": keyed["category"].to_numpy()}
+    extras = {"lexicon": keyed["lexicon"].to_numpy(), "category": keyed["category"].to_numpy()}
     frames = list(_keyness_outlet_frames(keyed["term"].to_numpy(), extras, list(table.columns),
                                          lambda o: table[o].to_numpy(), table.sum(axis=1).to_numpy(),
                                          totals, unit, min_count, full_table))
