@@ -5,13 +5,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lab bench lexicons clean help
+.PHONY: report test lab bench lexicons clean help fuzz
 
 help:
 	@echo "make report   # set up .venv, run the whole analysis of seeds/ into data/report/"
 	@echo "make test     # set up .venv, run every test (unit, golden, properties, doctests, notebooks)"
 	@echo "make lab      # start JupyterLab on the notebooks"
 	@echo "make bench    # run the benchmarks (not part of make test)"
+	@echo "make fuzz     # long fuzzing of the readers: hypothesis with many examples, then atheris"
 	@echo "make lexicons # rebuild the packaged lexicons from data/lexicons/"
 
 $(STAMP): pyproject.toml
@@ -40,6 +41,18 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_match.py
 	$(BIN)/python benchmarks/eval_pagedump.py
 	$(BIN)/python benchmarks/bench_scale.py --articles 3000 --rss-gb 0
+
+# The short fuzz runs in make test; this one runs the same hypothesis tests with FUZZ_EXAMPLES examples
+# each, then the atheris harness (installed into .venv here if missing; not a dependency of the project)
+# for FUZZ_RUNS inputs.
+FUZZ_EXAMPLES ?= 2000
+FUZZ_RUNS     ?= 200000
+fuzz: $(STAMP)
+	MEDIABIAS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:cacheprovider $(PYTEST_ARGS)
+	@$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet atheris \
+		|| echo "atheris did not install: hypothesis fuzzing only"
+	@if $(BIN)/python -c "import atheris" 2>/dev/null; then \
+		$(BIN)/python tests/fuzz/fuzz_readers.py -atheris_runs=$(FUZZ_RUNS); fi
 
 lexicons: $(STAMP)
 	$(BIN)/python -m mediabias.lexicon.build

@@ -31,7 +31,12 @@ EXIT_HELP = """exit status:
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
+    """Help text wrapped at spaces only, so an option such as --no-figures is never split."""
+
+    def _split_lines(self, text, width):
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -60,6 +65,10 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--outlets-file", metavar="YAML",
                    help="outlet signatures to recognise outlets in page dumps (default: the bundled "
                         "outlets.yaml). Example: --outlets-file my_outlets.yaml")
+    p.add_argument("--max-record-mb", type=_positive, default=None, metavar="N",
+                   help="largest page dump, HTML or JSON file, and largest JSONL line or CSV/TSV row, read "
+                        "(default 32, or $MEDIABIAS_MAX_RECORD_MB); larger ones are not read and get a "
+                        "load-report row, so memory stays bounded. Example: --max-record-mb 128")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors. Example: --quiet")
 
 
@@ -226,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = {"read": cmd_read, "report": cmd_report}[args.command]
+    if getattr(args, "max_record_mb", None):
+        from .corpus import sources
+
+        sources.MAX_RECORD_BYTES = args.max_record_mb * 2**20
     try:
         return handler(args)
     except MediabiasError as exc:
@@ -237,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_FATAL
     except KeyboardInterrupt:
-        print("mediabias: interrupted; outputs already complete were kept, the manifest was not written.",
-              file=sys.stderr)
+        print("mediabias: interrupted; no half-written output was left and no manifest was written. "
+              "Run again to write the whole set.", file=sys.stderr)
         return 130
 
 

@@ -13,18 +13,25 @@ Stages (each a DataFrame function; see the design brief's data flow):
    or on dask), the per-article tables are written as they come, and stage 2 is
    computed from per-article partial counts, so memory does not grow with the corpus.
    The tables are the same bytes as stage 1 and 2 run on the whole corpus in memory.
-   Every table is written under a temporary name and renamed when complete; the
-   manifest comes last, so its presence means the set is complete.
+   Every output is written into a hidden staging folder inside the output folder
+   (``.mediabias-run-<pid>``), each file under a temporary name renamed when complete;
+   when all are written they are renamed into place, the outputs of earlier runs that
+   this run does not write are removed (only files an earlier manifest lists), and the
+   manifest comes last, so its presence means the set is complete. An interrupted run
+   leaves no half-written file under a final name; the next run removes its leftovers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import platform
+import shutil
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 import pandas as pd
@@ -204,11 +211,97 @@ def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptio
     With ``options.jobs > 1`` worker processes are started (forkserver): a script
     that calls this must guard its top level with ``if __name__ == "__main__":``.
     """
-    from .engine import estimate_articles, run_engine
-
     started = time.time()
     out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    previous = _previous_outputs(out)
+    if previous:  # the record of what earlier runs wrote outlives their manifest until this run completes
+        write_json({"outputs": sorted(previous)}, out / PENDING)
     (out / "manifest.json").unlink(missing_ok=True)  # no stale "complete" marker while we run
+    _remove_stale_stages(out)
+    stage = out / f"{STAGE_PREFIX}{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    try:
+        run = _run_staged(inputs, out, stage, options, got, started)
+        _swap_in(out, stage, previous, run.manifest["outputs"])
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    write_json(run.manifest, out / "manifest.json")  # last: its presence means the set is complete
+    (out / PENDING).unlink(missing_ok=True)
+    return run
+
+
+#: Hidden names in the output folder: the staging folder of a running run, and the record of the outputs
+#: of earlier runs while no manifest holds it (an interrupted run).
+STAGE_PREFIX = ".mediabias-run-"
+PENDING = ".mediabias-outputs.json"
+
+
+def _previous_outputs(out: Path) -> set[str]:
+    """Relative paths the tool wrote into ``out`` before: from the manifest and from an interrupted run's record."""
+    found: set[str] = set()
+    for name in ("manifest.json", PENDING):
+        try:
+            data = json.loads((out / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        listed = data.get("outputs") if isinstance(data, dict) else None
+        if isinstance(listed, list):
+            found |= {x for x in listed if isinstance(x, str) and _safe_relative(x)}
+    return found
+
+
+def _safe_relative(name: str) -> bool:
+    p = PurePosixPath(name)
+    return bool(name) and not p.is_absolute() and ".." not in p.parts and "\\" not in name and ":" not in name
+
+
+def _remove_stale_stages(out: Path) -> None:
+    """Staging folders of runs that were killed (their process is gone)."""
+    for d in out.glob(f"{STAGE_PREFIX}*"):
+        pid = d.name[len(STAGE_PREFIX):]
+        if not d.is_dir() or not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            alive = int(pid) != os.getpid()
+        except ProcessLookupError:
+            alive = False
+        except (PermissionError, OverflowError, OSError):
+            alive = True
+        if not alive:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _swap_in(out: Path, stage: Path, previous: set[str], outputs: Sequence[str]) -> None:
+    """Replace the previous set of outputs in ``out`` by the staged one.
+
+    Every file is renamed whole into place (same file system); outputs of earlier runs
+    that this run does not write are removed (only those: other files are left alone).
+    The record of both sets stays on disk until the manifest is written.
+    """
+    write_json({"outputs": sorted(previous | set(outputs))}, out / PENDING)
+    for name in sorted(previous - set(outputs)):
+        path = out / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            parent = path.parent
+            while parent != out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    for name in sorted(outputs):
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / name, target)
+
+
+def _run_staged(inputs: Sequence[str], out: Path, stage: Path, options: ReportOptions, got: CorpusRead | None,
+                started: float) -> ReportRun:
+    """The whole run, every output written into ``stage`` (renamed into ``out`` by the caller); the manifest is
+    returned, not written."""
+    from .engine import estimate_articles, run_engine
+
     lexicons = [load_lexicon(x) for x in (options.lexicons or list_lexicons())]
     fields = options.fields or {}
     if got is not None:
@@ -219,10 +312,11 @@ def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptio
                               url_field=fields.get("url"), id_field=fields.get("id"),
                               outlets_file=options.outlets_file)
     total = estimate_articles(inputs) if (options.progress and got is None) else None
-    run = run_engine(stream, out, lexicons, seed=options.seed, jobs=options.jobs, engine=options.engine,
+    run = run_engine(stream, stage, lexicons, seed=options.seed, jobs=options.jobs, engine=options.engine,
                      scheduler=options.scheduler, chunk_size=options.chunk_size, fmt=options.format,
                      sample_articles=options.sample_articles, progress=options.progress, total_hint=total,
-                     on_empty=_no_articles(out))
+                     on_empty=_no_articles(out))  # the load report of a failed run goes to `out` itself
+    out = stage
     counts = dict(run.counts)
     outputs = list(run.outputs)
     for name in OUTLET_TABLES:
@@ -253,5 +347,4 @@ def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptio
         from .html_report import write_html_report
 
         write_html_report(out, drawn, figures, manifest, outlet_articles=outlet_articles)
-    write_json(manifest, out / "manifest.json")  # last: its presence means the set is complete
     return ReportRun(manifest, tables, run.sample, outlet_articles, run.load_report)

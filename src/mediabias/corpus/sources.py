@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -67,6 +68,47 @@ class Report:
 
 
 Event = Article | Report
+
+
+# --------------------------------------------------------------------- size limits
+
+
+def _limit_from_env() -> int:
+    try:
+        mb = float(os.environ.get("MEDIABIAS_MAX_RECORD_MB") or 32)
+    except ValueError:
+        mb = 32
+    return max(1, int(mb * 2**20))
+
+
+#: The largest file read whole (page dump, HTML, JSON) and the largest line or row of a table read
+#: line by line (JSONL, CSV, TSV), in bytes (characters for lines). Larger ones are refused with a
+#: load-report row, so memory stays bounded whatever the input. Default 32 MB; set with
+#: ``mediabias report --max-record-mb N`` or the environment variable ``MEDIABIAS_MAX_RECORD_MB``.
+MAX_RECORD_BYTES = _limit_from_env()
+
+_RAISE_LIMIT = "Raise the limit with --max-record-mb N (or MEDIABIAS_MAX_RECORD_MB=N) if it really is one record"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def _too_big(path: Path, label: str, kind: str) -> Report | None:
+    """A load-report row when ``path`` is over the limit for a file read whole, else None."""
+    size = path.stat().st_size
+    if size <= MAX_RECORD_BYTES:
+        return None
+    extra = "; or write the records one per line as .jsonl, which is read line by line" if kind == "JSON" else ""
+    return Report(label, "error", f"file is {_mb(size)}, over the {_mb(MAX_RECORD_BYTES)} limit for a {kind} file "
+                                  f"(read whole); not read. {_RAISE_LIMIT}{extra}.", 0)
+
+
+class LineTooLong:
+    """What :func:`iter_lines` yields in place of a line longer than its limit (the line is skipped)."""
+
+    def __init__(self, chars: int):
+        self.chars = chars
 
 
 # --------------------------------------------------------------------- streaming decode
@@ -156,15 +198,41 @@ def detect_encoding(path: Path, label: str) -> FileEncoding:
     return FileEncoding("latin-1", "latin-1")
 
 
-def iter_lines(path: Path, enc: FileEncoding) -> Iterator[str]:
-    """The decoded text of ``path`` split on ``"\\n"`` (as ``text.split("\\n")``), block by block."""
+def iter_lines(path: Path, enc: FileEncoding, limit: int | None = None) -> Iterator[str | LineTooLong]:
+    """The decoded text of ``path`` split on ``"\\n"`` (as ``text.split("\\n")``), block by block.
+
+    A line longer than ``limit`` characters (default :data:`MAX_RECORD_BYTES`) is not held: a
+    :class:`LineTooLong` comes in its place, so memory stays within about ``limit`` plus one block
+    whatever the file.
+    """
+    limit = MAX_RECORD_BYTES if limit is None else limit
     dec = codecs.getincrementaldecoder(enc.codec)()
-    rest = ""
-    for block in _blocks(path, enc.skip):
-        parts = (rest + dec.decode(block)).split("\n")
-        rest = parts.pop()
-        yield from parts
-    yield rest + dec.decode(b"", final=True)
+    parts: list[str] = []
+    size = 0
+    skipped = -1  # >= 0 while skipping a line over the limit: its length so far
+
+    def pieces():
+        for block in _blocks(path, enc.skip):
+            yield dec.decode(block), False
+        yield dec.decode(b"", final=True), True
+
+    for text, final in pieces():
+        split = text.split("\n")
+        for i, piece in enumerate(split):
+            ended = i < len(split) - 1 or final
+            if skipped >= 0:
+                skipped += len(piece)
+            else:
+                parts.append(piece)
+                size += len(piece)
+                if size > limit:
+                    skipped, parts, size = size, [], 0
+            if ended:
+                if skipped >= 0:
+                    yield LineTooLong(skipped)
+                else:
+                    yield "".join(parts)
+                parts, size, skipped = [], 0, -1
 
 
 # --------------------------------------------------------------------- helpers
@@ -331,6 +399,10 @@ def read_manifest(path: Path, label: str) -> dict[str, dict[str, str]]:
 
 def read_page_dump(path: Path, label: str, meta: dict[str, str],
                    signatures: tuple[OutletSignature, ...]) -> Iterator[Event]:
+    big = _too_big(path, label, "page dump")
+    if big:
+        yield big
+        return
     data = path.read_bytes()
     text, encoding = decode_bytes(data, label)
     page = parse_page_dump(normalize_text(text))
@@ -350,6 +422,10 @@ def read_html(path: Path, label: str, meta: dict[str, str],
               signatures: tuple[OutletSignature, ...]) -> Iterator[Event]:
     import trafilatura
 
+    big = _too_big(path, label, "HTML")
+    if big:
+        yield big
+        return
     data = path.read_bytes()
     text, encoding = decode_bytes(data, label)
     try:
@@ -453,9 +529,15 @@ def _field_key(name: Any) -> str:
     return re.sub(r"[\s_-]+", "", str(name).lower())
 
 
+def _one_line(name: Any, width: int = 60) -> str:
+    """A column name for a one-line message: line breaks shown as \\n, long names cut."""
+    text = str(name).replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= width else text[:width] + "..."
+
+
 def _missing_text(label: str, line: int | None, columns: list[str], fm: dict[str, str | None]) -> Report:
     given = fm["text"][len("\x00missing:"):] if fm["text"] and fm["text"].startswith("\x00") else None
-    cols = ", ".join(map(str, columns[:20])) + (" ..." if len(columns) > 20 else "")
+    cols = ", ".join(_one_line(c) for c in columns[:20]) + (" ..." if len(columns) > 20 else "")
     why = (f"no column {given!r}" if given else
            f"no text column (looked for {', '.join(FIELD_CANDIDATES['text'][:6])} ...)")
     where = f"{label}:{line}" if line else label
@@ -531,17 +613,58 @@ def read_csv_table(path: Path, label: str, fields: FieldMap, delimiter: str) -> 
         raw.seek(enc.skip)
         # newline="": the csv module sees line ends as written (as io.StringIO(text, newline="") gives them)
         stream = io.TextIOWrapper(raw, encoding=enc.codec, newline="")
-        yield from _read_csv_stream(stream, label, fields, delimiter, enc.name)
+        yield from _read_csv_stream(_CappedLines(stream, MAX_RECORD_BYTES), label, fields, delimiter, enc.name)
+
+
+class _RowTooLong(Exception):
+    def __init__(self, line: int, chars: int):
+        self.line, self.chars = line, chars
+
+
+class _CappedLines:
+    """The lines of a text stream for :mod:`csv`, never holding one longer than ``limit`` characters:
+    such a line is skipped and :class:`_RowTooLong` raised in its place (the reader goes on after it)."""
+
+    def __init__(self, stream, limit: int):
+        self.stream, self.limit, self.line = stream, limit, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.line += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            n = len(line)
+            while True:
+                more = self.stream.readline(1 << 20)
+                n += len(more)
+                if not more or more.endswith(("\n", "\r")):
+                    break
+            raise _RowTooLong(self.line, n)
+        return line
+
+
+def _too_long_row(label: str, exc: _RowTooLong) -> Report:
+    return Report(f"{label}:{exc.line}", "error", f"line is {_mb(exc.chars)} long, over the {_mb(MAX_RECORD_BYTES)} "
+                                                  f"limit for one row; not read, the other rows were. {_RAISE_LIMIT}.",
+                  0)
 
 
 def _read_csv_stream(stream, label: str, fields: FieldMap, delimiter: str, encoding: str) -> Iterator[Event]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1, MAX_RECORD_BYTES))
     reader = csv.DictReader(stream, delimiter=delimiter)
     try:
         columns = list(reader.fieldnames or [])
     except csv.Error as exc:
         yield Report(f"{label}:1", "error", f"header row is not valid CSV ({exc}). Check the delimiter and quoting.", 0)
         return
+    except _RowTooLong as exc:
+        yield _too_long_row(label, exc)
+        return
+    skipped = 0  # lines skipped as too long (not counted by the csv reader)
     fm = fields.resolve(columns)
     fmt = "tsv" if delimiter == "\t" else "csv"
     if fm["text"] is None or fm["text"].startswith("\x00"):
@@ -553,12 +676,16 @@ def _read_csv_stream(stream, label: str, fields: FieldMap, delimiter: str, encod
             rec = next(reader)
         except StopIteration:
             break
+        except _RowTooLong as exc:
+            skipped += 1
+            yield _too_long_row(label, exc)
+            continue
         except csv.Error as exc:
-            yield Report(f"{label}:{reader.line_num}", "error",
+            yield Report(f"{label}:{reader.line_num + skipped}", "error",
                          f"row is not valid CSV ({exc}); the rows before and after were read. "
                          "Fix the quoting of this row.", 0)
             continue
-        line = reader.line_num
+        line = reader.line_num + skipped
         if None in rec:
             yield Report(f"{label}:{line}", "error", f"row has {len(columns) + len(rec[None])} fields, the header "
                                                      f"{len(columns)}; not loaded. Quote fields that contain "
@@ -578,6 +705,11 @@ def read_jsonl(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
     n = 0
     fm_cache: dict[tuple, dict] = {}
     for lineno, line in enumerate(iter_lines(path, enc), start=1):
+        if isinstance(line, LineTooLong):
+            yield Report(f"{label}:{lineno}", "error", f"line is {_mb(line.chars)} long, over the "
+                                                       f"{_mb(MAX_RECORD_BYTES)} limit for one record; not read, "
+                                                       f"the other lines were. {_RAISE_LIMIT}.", 0)
+            continue
         if not line.strip():
             continue
         try:
@@ -610,6 +742,10 @@ def read_jsonl(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
 
 
 def read_json(path: Path, label: str, fields: FieldMap) -> Iterator[Event]:
+    big = _too_big(path, label, "JSON")
+    if big:
+        yield big
+        return
     text, encoding = decode_bytes(path.read_bytes(), label)
     try:
         data = json.loads(text)
@@ -657,7 +793,7 @@ def read_parquet(path: Path, label: str, fields: FieldMap, batch_size: int = 204
 
     try:
         pf = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: e.g. invalid UTF-8 in a string
         yield Report(label, "error", f"not a readable Parquet file ({str(exc).splitlines()[0][:120]}). "
                                      "Check the file is complete.", 0)
         return
@@ -676,7 +812,7 @@ def read_parquet(path: Path, label: str, fields: FieldMap, batch_size: int = 204
                 if isinstance(out, Article):
                     n += 1
                 yield out
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: e.g. invalid UTF-8 in a string
         yield Report(f"{label}#{row + 1}", "error", f"Parquet data is damaged after row {row} "
                                                     f"({str(exc).splitlines()[0][:120]}); rows before were read.", 0)
     yield Report(label, "loaded" if n else "skipped", "parquet" + ("" if n else "; no row had text"), n)
