@@ -546,29 +546,25 @@ def stage_breakdown(articles: list[str], comp) -> list[tuple[str, float | None]]
     return out
 
 
-def ledger_profile(df: pd.DataFrame, lex: Lexicon, n: int = 10) -> str:
+def profile_top(work, n: int) -> str:
+    """cProfile's top ``n`` functions by own time while ``work()`` runs, as text."""
     prof = cProfile.Profile()
     prof.enable()
-    match_lexicon(df, lex)
+    work()
     prof.disable()
     buf = io.StringIO()
     pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(n)
     lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
     start = next((i for i, ln in enumerate(lines) if "ncalls" in ln), 0)
     return "\n".join(lines[start:])
+
+
+def ledger_profile(df: pd.DataFrame, lex: Lexicon, n: int = 10) -> str:
+    return profile_top(lambda: match_lexicon(df, lex), n)
 
 
 def cprofile_top(articles: list[str], comp, n: int = 14) -> str:
-    prof = cProfile.Profile()
-    prof.enable()
-    for x in articles:
-        find_hits(x, comp)
-    prof.disable()
-    buf = io.StringIO()
-    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(n)
-    lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
-    start = next((i for i, ln in enumerate(lines) if "ncalls" in ln), 0)
-    return "\n".join(lines[start:])
+    return profile_top(lambda: [find_hits(x, comp) for x in articles], n)
 
 
 # --------------------------------------------------------------------------- main
