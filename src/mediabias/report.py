@@ -41,7 +41,7 @@ from .corpus import CorpusRead, CorpusStream, expand_inputs
 from .lexicon import Lexicon, list_lexicons, load_lexicon
 from .match import match_lexicon, unmatched_entries
 from .errors import MediabiasError
-from .pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered, segment_articles, write_json, write_table
+from .pipeline import segment_articles, write_json, write_table
 from .sentiment import (actor_sentiment_by_outlet, load_actors, score_articles, score_sentences,
                         sentiment_by_outlet)
 

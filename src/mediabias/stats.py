@@ -244,11 +244,6 @@ class _quiet:
         return self._w.__exit__(*exc)
 
 
-def _caveat_for(n_docs) -> np.ndarray:
-    n = np.asarray(n_docs)
-    return np.where(n < MIN_ARTICLES, CAVEAT_FEW_ARTICLES, "").astype(object)
-
-
 # ----------------------------------------------------------------- building blocks
 
 

@@ -70,11 +70,6 @@ def count_tokens(text: str) -> int:
     return sum(1 for _ in TOKEN_RE.finditer(text))
 
 
-def token_starts(text: str) -> np.ndarray:
-    """Sorted start offsets of the tokens of ``text`` (for position lookups)."""
-    return np.fromiter((m.start() for m in TOKEN_RE.finditer(text)), dtype=np.int64)
-
-
 # ---------------------------------------------------------------------------
 # Paragraphs
 # ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
-from ..errors import InputError, MediabiasError
+from ..errors import MediabiasError
 from .sources import (ALL_EXTS, ARTICLE_FIELDS, MANIFEST_NAMES, Article, FieldMap, Report,
                       load_outlet_signatures, read_file, read_manifest)
 
