@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import pandas as pd  # noqa: E402
 
 from mediabias.lexicon import Entry, Lexicon  # noqa: E402
-from mediabias.match import compile_lexicon, find_hits, make_view, match_lexicon  # noqa: E402
+from mediabias.match import compile_lexicon, find_hits, match_lexicon  # noqa: E402
 
 TARGET_MBPS = 50.0
 TARGET_RATIO = 20.0
@@ -481,68 +481,38 @@ def prefix_for_seconds(articles: list[str], per_article_s: float, budget_s: floa
 def stage_breakdown(articles: list[str], comp) -> list[tuple[str, float | None]]:
     """Seconds spent by each stage of find_hits over ``articles``, each stage re-run on its own.
 
-    The stages mirror match.make_view / CompiledLexicon.find / find_hits as they are
-    written now (they use match.py internals; a stage whose internals are gone reads
-    ``n/a``). Lines marked [not in matcher] are reference points: a drop-in
-    replacement for the separator ``str.translate`` (same output, checked), and the
-    bare iteration of a one-word automaton, the floor of pyahocorasick's cost.
+    The stages mirror match.FoldedText / CompiledLexicon.find / find_hits as they are
+    written now (they use match.py internals). The line marked [not in matcher] is a
+    reference point: the same automaton scanning the same bytes without overlapping
+    matches, the floor of the scan.
     """
-    import ahocorasick
-
     from mediabias import match as M
 
-    views = [make_view(t) for t in articles]
-    auto = getattr(comp, "_auto", {}).get(False)
-    table = getattr(M, "_SEP_TABLE", None)
-    runs = getattr(M, "_RUNS", None)
-    seps, apos = getattr(M, "_SEPARATORS", ""), getattr(M, "_APOSTROPHES", "")
-
-    def replace_chain(t: str) -> str:   # the suggested replacement for t.translate(_SEP_TABLE)
-        for c in seps:
-            if c in t:
-                t = t.replace(c, " ")
-        for c in apos:
-            if c in t:
-                t = t.replace(c, "'")
-        return t
-
-    tiny = ahocorasick.Automaton()
-    tiny.add_word("zqxjzqxj", 1)
-    tiny.make_automaton()
+    folded = [comp.fold(t) for t in articles]
+    auto, _ = comp._folded[False]
     out: list[tuple[str, float | None]] = []
 
-    def t(label, fn, needs=True):
-        if not needs:
-            out.append((label, None))
-            return
+    def t(label, fn):
         gc.collect()
         t0 = time.perf_counter()
         fn()
         out.append((label, time.perf_counter() - t0))
 
     t("find_hits total", lambda: [find_hits(x, comp) for x in articles])
-    t("  make_view total", lambda: [make_view(x) for x in articles])
-    t("    separators: str.translate(_SEP_TABLE)", lambda: [x.translate(table) for x in articles],
-      table is not None)
-    seps_done = [x.translate(table) for x in articles] if table is not None else articles
-    t("    lower()", lambda: [x.lower() for x in seps_done])
-    t("    _RUNS.finditer (runs of spaces)", lambda: [[m.span() for m in runs.finditer(x)] for x in seps_done],
-      runs is not None)
-    t("  CompiledLexicon.find (iter + boundary checks + sort)", lambda: [comp.find(v) for v in views])
-    t("    automaton.iter alone (C, no Python work per hit)",
-      lambda: [sum(1 for _ in auto.iter(v.lower)) for v in views], auto is not None)
+    t("  FoldedText (bytes views, offset map)", lambda: [comp.fold(x) for x in articles])
+    t("    folding to one byte per character", lambda: [M._fold_bytes(x, False) for x in articles])
+    t("  CompiledLexicon.find (scan + checks + leftmost-longest)", lambda: [comp.find(f) for f in folded])
+    t("    the automaton's overlapping scan alone",
+      lambda: [auto.find_matches_as_indexes(f.words, overlapping=True) for f in folded])
     d = dict(out)
-    rest = d["find_hits total"] - d["  make_view total"] - d["  CompiledLexicon.find (iter + boundary checks + sort)"]
-    out.append(("  the rest: offsets back to the text, rows (total - make_view - find)", max(rest, 1e-9)))
-    same = table is not None and seps and all(replace_chain(x) == x.translate(table) for x in articles)
-    t(f"  [not in matcher] separators via 'in' + str.replace chain ({'same output' if same else 'n/a'})",
-      lambda: [replace_chain(x) for x in articles], bool(same))
-    t("  [not in matcher] iter of a 1-word automaton (engine floor)",
-      lambda: [sum(1 for _ in tiny.iter(v.lower)) for v in views])
-    if auto is not None:
-        out.append(("automaton candidates yielded (count)", float(sum(sum(1 for _ in auto.iter(v.lower))
-                                                                      for v in views))))
-    out.append(("hits kept after boundary/overlap checks (count)", float(sum(len(comp.find(v)) for v in views))))
+    rest = d["find_hits total"] - d["  FoldedText (bytes views, offset map)"] - \
+        d["  CompiledLexicon.find (scan + checks + leftmost-longest)"]
+    out.append(("  the rest: offsets back to the text, rows (total - fold - find)", max(rest, 1e-9)))
+    t("  [not in matcher] the same scan without overlaps", lambda: [auto.find_matches_as_indexes(f.words)
+                                                                   for f in folded])
+    out.append(("automaton candidates (count)", float(sum(len(auto.find_matches_as_indexes(f.words, overlapping=True))
+                                                          for f in folded))))
+    out.append(("hits kept after checks and overlaps (count)", float(sum(len(comp.find(f)) for f in folded))))
     return out
 
 

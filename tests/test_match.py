@@ -265,3 +265,47 @@ def test_invariant_under_hyphen_space_swaps(words, lexicon, rnd):
     a = [(s, e, x) for s, e, x, _ in find_hits(text_space, lexicon)]
     b = [(s, e, x) for s, e, x, _ in find_hits(text_mixed, lexicon)]
     assert a == b
+
+
+# The two matching paths (folded bytes with boundaries in the patterns; the text view
+# with boundaries checked per candidate) must agree on any text, in any script.
+RICH_WORDS = ["iran", "Iran", "IRAN", "backed", "al", "a", "ab", "résistance", "RÉSISTANCE", "straße", "STRAẞE",
+              "istina", "истина", "ИСТИНА", "İstanbul", "istanbul", "\u212aelvin", "kelvin", "ªb", "a¬b", "x_y",
+              "u.s.", "U.S", "israel's", "israel’s", "9/11", "co-op", "#metoo", "café", "ﬁre", "fire", "σοφία",
+              "ΣΟΦΊΑΣ", "שלום", "42", "4²", "é"]
+rich_sep = st.sampled_from([" ", "  ", "-", " - ", "\n", "\n\n", "\n \n", ", ", ". ", "\u00a0", "’", "'", " “",
+                            "” ", "\t", "\u2009", "_", "", "—", "…", "ª", "¬", "\x00", "é"])
+rich_texts = st.lists(st.tuples(st.sampled_from(RICH_WORDS), rich_sep), max_size=30).map(
+    lambda xs: "".join(w + s for w, s in xs))
+rich_terms = st.tuples(st.lists(st.sampled_from(RICH_WORDS), min_size=1, max_size=3),
+                       st.sampled_from([" ", "-", "  ", "’", "'"])).map(lambda t: t[1].join(t[0]))
+rich_lexicons = st.lists(st.tuples(rich_terms, st.booleans(), st.booleans()), min_size=1, max_size=12,
+                         unique_by=lambda t: (t[0], t[1])).map(
+    lambda xs: Lexicon("p", tuple(Entry(t + ("*" if g else ""), "c", case_sensitive=cs) for t, g, cs in xs)))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rich_texts, rich_lexicons)
+def test_folded_path_equals_text_view_path(text, lexicon):
+    from mediabias.match import CompiledLexicon
+
+    fast = CompiledLexicon(lexicon)
+    plain = CompiledLexicon(lexicon, text_view_only=True)
+    assert find_hits(text, fast) == find_hits(text, plain)
+
+
+def test_folded_path_corner_cases():
+    from mediabias.match import CompiledLexicon
+
+    cases = [("İstanbul, ISTANBUL", ["istanbul"]), ("\u212aelvin kelvin", ["kelvin"]),
+             ("STRAẞE straße", ["straße"]), ("ªb a¬b ab", ["ªb", "a¬b"]), ("tunnels\n \nthreat", ["tunnels threat"]),
+             ("so,called so called", ["so called"]), ("caf\u00e9 cafe", ["cafe", "café"]),
+             ("истина ИСТИНА истинаx", ["истина"]), ("(#metoo a#metoo", ["#metoo"]), ("U.S. u.s.a", ["u.s."])]
+    for text, terms in cases:
+        lexicon = Lexicon("p", tuple(Entry(t, "c") for t in terms))
+        got = find_hits(text, CompiledLexicon(lexicon))
+        assert got == find_hits(text, CompiledLexicon(lexicon, text_view_only=True)), text
+    assert [(s, e) for s, e, _, _ in find_hits("İstanbul, ISTANBUL", lex("istanbul"))] == [(0, 8), (10, 18)]
+    assert find_hits("tunnels\n \nthreat", lex("tunnels threat")) == []
+    assert [(s, e) for s, e, _, _ in find_hits("so,called so called", lex("so called"))] == [(10, 19)]
+    assert [(s, e) for s, e, _, _ in find_hits("истина ИСТИНА истинаx", lex("истина"))] == [(0, 6), (7, 13)]

@@ -30,12 +30,13 @@ collapsed) with pyahocorasick; offsets are mapped back exactly.
 
 from __future__ import annotations
 
+import codecs
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Sequence
 
-import ahocorasick
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -59,9 +60,38 @@ def _unify_separators(text: str) -> str:
         if old in text:
             text = text.replace(old, new)
     return text
-_RUNS = re.compile(" {2,}")
+
+
 _WORD_TAIL = re.compile(r"[^\W_]*")
+_SPACE_TAIL = re.compile(" *")
 _BARRIER = "\x00"
+
+
+def _space_runs(s: str | bytes) -> list[tuple[int, int]]:
+    """Spans of the runs of two or more spaces in ``s`` (str.find finds them at C speed)."""
+    two, tail = ("  ", _SPACE_TAIL) if isinstance(s, str) else (b"  ", _SPACE_TAIL_B)
+    runs = []
+    i = s.find(two)
+    while i >= 0:
+        j = tail.match(s, i + 2).end()
+        runs.append((i, j))
+        i = s.find(two, j)
+    return runs
+
+
+_SPACE_TAIL_B = re.compile(b" *")
+
+
+def _shifts(runs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The view-to-text offset map of collapsing each run to one character."""
+    shift_at: list[int] = []
+    shift_cum: list[int] = []
+    cum = 0
+    for a, b in runs:
+        shift_at.append(a - cum + 1)
+        cum += b - a - 1
+        shift_cum.append(cum)
+    return shift_at, shift_cum
 
 
 # --------------------------------------------------------------------------- views
@@ -87,6 +117,19 @@ class TextView:
         return i + (self.shift_cum[k - 1] if k else 0)
 
 
+def _collapse(s, runs, barrier_at) -> str | bytes:
+    """``s`` with each run replaced by one space, or by the barrier where ``barrier_at(run)``."""
+    empty, space, barrier = ("", " ", _BARRIER) if isinstance(s, str) else (b"", b" ", b"\x00")
+    pieces = []
+    prev = 0
+    for a, b in runs:
+        pieces.append(s[prev:a])
+        pieces.append(barrier if barrier_at(a, b) else space)
+        prev = b
+    pieces.append(s[prev:])
+    return empty.join(pieces)
+
+
 def make_view(text: str, cased: bool = False) -> TextView:
     """Build the matching view of ``text`` (see the module docstring).
 
@@ -101,32 +144,155 @@ def make_view(text: str, cased: bool = False) -> TextView:
 
     """
     # Paragraph breaks become barriers of the same length, so the common case needs
-    # no offset map; only other runs of separators ("Iran - backed") are collapsed.
+    # no offset map; only other runs of separators ("Iran - backed") are collapsed,
+    # to a barrier when the run holds a paragraph break ("\n \n").
     sep = _unify_separators(text.replace("\n\n", _BARRIER * 2) if "\n\n" in text else text)
     low = _lower_same_length(sep)
-    runs = [m.span() for m in _RUNS.finditer(sep)] if "  " in sep else []
+    runs = _space_runs(sep)
     if not runs:
         return TextView(low, sep if cased else None, [], [])
-    pieces_l: list[str] = []
-    pieces_c: list[str] = []
-    shift_at: list[int] = []
-    shift_cum: list[int] = []
-    prev = cum = 0
-    for a, b in runs:
-        ch = _BARRIER if text.count("\n", a, b) >= 2 else " "
-        pieces_l.append(low[prev:a])
-        pieces_l.append(ch)
+    shift_at, shift_cum = _shifts(runs)
+
+    def barrier_at(a, b):
+        return text.count("\n", a, b) >= 2
+
+    return TextView(_collapse(low, runs, barrier_at), _collapse(sep, runs, barrier_at) if cased else None,
+                    shift_at, shift_cum)
+
+
+# Folded views: the same view as bytes, one byte per character, that the compiled
+# automata scan. A Latin-1 character is its own byte; a character beyond Latin-1 becomes
+# a space (separators), "'" (apostrophes), its lower-case form where that is Latin-1
+# ("İ" -> "i", in the lower-case view only), or a stand-in: "ª" for any other letter or
+# digit, "¬" for anything else. Entries with characters beyond Latin-1 (or with the two
+# stand-ins) are matched on the text view instead (CompiledLexicon._find_text).
+_ALNUM_STAND_IN, _OTHER_STAND_IN = "\u00aa", "\u00ac"
+_FOLD_CACHE: dict[tuple[str, bool], str] = {}
+
+
+def _fold_char(c: str, cased: bool) -> str:
+    if c in _SEPARATORS:
+        return " "
+    if c in _APOSTROPHES:
+        return "'"
+    if not cased:
+        low = c.lower()[0]       # what the lower-case view holds ("İ" -> "i", Kelvin sign -> "k")
+        if low <= "\u00ff":
+            return low
+    return _ALNUM_STAND_IN if c.isalnum() else _OTHER_STAND_IN
+
+
+def _fold_handler(cased: bool):
+    def handler(exc: UnicodeEncodeError) -> tuple[str, int]:
+        out = []
+        for c in exc.object[exc.start:exc.end]:
+            r = _FOLD_CACHE.get((c, cased))
+            if r is None:
+                r = _fold_char(c, cased)
+                if len(_FOLD_CACHE) < 100_000:
+                    _FOLD_CACHE[c, cased] = r
+            out.append(r)
+        return "".join(out), exc.end
+    return handler
+
+
+codecs.register_error("mediabias.fold", _fold_handler(False))
+codecs.register_error("mediabias.fold-cased", _fold_handler(True))
+
+
+_LUTS: dict[bool, "np.ndarray"] = {}
+
+
+def _fold_bytes(text: str, cased: bool) -> bytes:
+    """``text`` as folded bytes (one per character; see above)."""
+    if text.isascii():
+        return text.encode("ascii")
+    u16 = text.encode("utf-16-le", "surrogatepass")
+    if len(u16) != 2 * len(text):   # characters beyond the BMP: the codec error handler, per character
+        return text.encode("latin-1", "mediabias.fold-cased" if cased else "mediabias.fold")
+    lut = _LUTS.get(cased)
+    if lut is None:   # one byte per BMP code point, looked up with numpy (no Python call per character)
+        lut = _LUTS[cased] = np.frombuffer(
+            "".join(chr(c) if c < 256 else _fold_char(chr(c), cased) for c in range(0x10000)).encode("latin-1"),
+            dtype=np.uint8)
+    return lut[np.frombuffer(u16, dtype=np.uint16)].tobytes()
+
+
+def _table(fn) -> bytes:
+    return bytes(ord(fn(chr(b))) for b in range(256))
+
+
+def _sep(c: str) -> str:
+    return " " if c in _SEPARATORS else "'" if c in _APOSTROPHES else c
+
+
+_T_VIEW = _table(lambda c: _sep(c).lower())                        # the view, lower case
+_T_VIEW_CASED = _table(_sep)                                        # the view, case kept
+_T_WORDS = _table(lambda c: c.lower() if c.isalnum() else " ")      # letters/digits, the rest spaces
+_T_WORDS_CASED = _table(lambda c: c if c.isalnum() else " ")
+
+
+def _never(a: int, b: int) -> bool:
+    return False
+
+
+class FoldedText:
+    """The view of a text as bytes, in two forms, with the map back to the text.
+
+    ``view`` is the view (:func:`make_view`) with characters beyond Latin-1 replaced as
+    described above; ``words`` is ``view`` with every character that is not a letter
+    or digit made a space, padded with one space at each end. In ``words`` an entry
+    ``pretext`` is searched as ``" pretext "``: the boundary test is part of the
+    pattern, so the automaton never reports a hit inside a word ("pretextual").
+    """
+
+    __slots__ = ("text", "cased", "view", "words", "view_cased", "words_cased", "runs", "shift_at",
+                 "shift_cum", "_text_view")
+
+    def __init__(self, text: str, cased: bool = False):
+        self.text = text
+        self.cased = cased
+        enc = _fold_bytes(text, False)
+        if b"\n\n" in enc:
+            enc = enc.replace(b"\n\n", b"\x00\x00")
+        view = enc.translate(_T_VIEW)
+        words = enc.translate(_T_WORDS)
+        view_c = words_c = None
         if cased:
-            pieces_c.append(sep[prev:a])
-            pieces_c.append(ch)
-        cum += b - a - 1
-        shift_at.append(a - (cum - (b - a - 1)) + 1)
-        shift_cum.append(cum)
-        prev = b
-    pieces_l.append(low[prev:])
-    if cased:
-        pieces_c.append(sep[prev:])
-    return TextView("".join(pieces_l), "".join(pieces_c) if cased else None, shift_at, shift_cum)
+            enc_c = _fold_bytes(text, True)
+            if b"\n\n" in enc_c:
+                enc_c = enc_c.replace(b"\n\n", b"\x00\x00")
+            view_c = enc_c.translate(_T_VIEW_CASED)
+            words_c = enc_c.translate(_T_WORDS_CASED)
+        runs = _space_runs(view)
+        self.runs = runs
+        if runs:
+            def barrier_at(a, b):
+                return enc.count(b"\n", a, b) >= 2
+
+            self.shift_at, self.shift_cum = _shifts(runs)
+            view = _collapse(view, runs, barrier_at)
+            words = _collapse(words, runs, _never)
+            if cased:
+                view_c = _collapse(view_c, runs, barrier_at)
+                words_c = _collapse(words_c, runs, _never)
+        else:
+            self.shift_at, self.shift_cum = [], []
+        self.view = view
+        self.words = b" " + words + b" "
+        self.view_cased = view_c
+        self.words_cased = b" " + words_c + b" " if cased else None
+        self._text_view: TextView | None = None
+
+    def text_view(self) -> TextView:
+        """The view as text (:func:`make_view`), built on first use."""
+        if self._text_view is None:
+            self._text_view = make_view(self.text, cased=self.cased)
+        return self._text_view
+
+    def to_original(self, i: int) -> int:
+        k = bisect_right(self.shift_at, i)
+        return i + (self.shift_cum[k - 1] if k else 0)
 
 
 def normalise_term(term: str, case_sensitive: bool = False) -> str:
@@ -153,10 +319,43 @@ class _Target:
     rows: tuple[tuple[str, str], ...]   # (entry as written, category), one per category
 
 
-class CompiledLexicon:
-    """A lexicon compiled into Aho-Corasick automata (one case-insensitive, one case-sensitive)."""
+# Up to this many patterns the automaton is a DFA (fastest scan, memory grows with the
+# patterns); above it, the library's default (a contiguous NFA).
+_DFA_MAX_PATTERNS = 50_000
 
-    def __init__(self, lexicon: Lexicon):
+
+def _automaton(patterns: list, as_bytes: bool):
+    import ahocorasick_rs
+
+    impl = ahocorasick_rs.Implementation.DFA if len(patterns) <= _DFA_MAX_PATTERNS else None
+    cls = ahocorasick_rs.BytesAhoCorasick if as_bytes else ahocorasick_rs.AhoCorasick
+    return cls(patterns, implementation=impl)
+
+
+def _latin_key(key: str) -> bytes | None:
+    """The key as folded-view bytes, or None when it must be matched on the text view."""
+    try:
+        b = key.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    if b"\xaa" in b or b"\xac" in b or b"\x00" in b:   # the stand-ins and the barrier
+        return None
+    return b
+
+
+class CompiledLexicon:
+    """A lexicon compiled into Aho-Corasick automata (case-insensitive and case-sensitive).
+
+    Entries whose characters are all Latin-1 (nearly all, in English and Western European
+    lexicons) are searched in :class:`FoldedText` ``words`` with the token boundaries
+    written into the patterns, and checked against ``view`` when the entry holds
+    anything other than letters and digits; other entries are searched in the text view
+    with the boundaries checked per candidate.
+    """
+
+    def __init__(self, lexicon: Lexicon, *, text_view_only: bool = False):
+        # text_view_only: match every entry on the text view, the plain path (tests
+        # compare the two paths on random texts)
         self.lexicon = lexicon
         groups: dict[tuple[str, bool, bool], list[tuple[str, str]]] = {}
         for e in lexicon.entries:
@@ -167,45 +366,52 @@ class CompiledLexicon:
             if (e.term, e.category) not in g:
                 g.append((e.term, e.category))
         self.targets: list[_Target] = []
-        self._auto = {False: None, True: None}
-        by_case: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
+        # per case mode: folded pattern -> [(target, key length, key bytes to check in view or None, glob)]
+        folded: dict[bool, dict[bytes, list[tuple[int, int, bytes | None]]]] = {False: {}, True: {}}
+        text_keys: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
         for (key, glob, cs), rows in groups.items():
-            by_case[cs].setdefault(key, []).append(len(self.targets))
+            tid = len(self.targets)
             self.targets.append(_Target(key, glob, tuple(rows)))
-        for cs, keys in by_case.items():
-            if not keys:
+            kb = None if text_view_only else _latin_key(key)
+            if kb is None:
+                text_keys[cs].setdefault(key, []).append(tid)
                 continue
-            a = ahocorasick.Automaton()
-            for key, ids in keys.items():
-                a.add_word(key, (len(key), tuple(ids)))
-            a.make_automaton()
-            self._auto[cs] = a
-        self.needs_cased = self._auto[True] is not None
+            kw = kb.translate(_T_WORDS_CASED if cs else _T_WORDS)
+            pattern = b" " + kw + (b"" if glob else b" ")
+            folded[cs].setdefault(pattern, []).append((tid, len(key), kb if b" " in kw else None, glob))
+        self._folded = {}
+        self._text = {}
+        for cs in (False, True):
+            if folded[cs]:
+                pats = list(folded[cs])
+                self._folded[cs] = (_automaton(pats, True), [folded[cs][p] for p in pats])
+            if text_keys[cs]:
+                keys = list(text_keys[cs])
+                self._text[cs] = (_automaton(keys, False), [(len(k), text_keys[cs][k]) for k in keys])
+        self.needs_cased = True in self._folded or True in self._text
         self.entry_keys = {t.key for t in self.targets}
 
-    def find(self, view: TextView) -> list[tuple[int, int, int]]:
+    def fold(self, text: str) -> FoldedText:
+        return FoldedText(text, cased=self.needs_cased)
+
+    def find(self, folded: FoldedText | str) -> list[tuple[int, int, int]]:
         """Leftmost-longest, non-overlapping hits as (view_start, view_end, target index)."""
+        if isinstance(folded, str):
+            folded = self.fold(folded)
         cands: list[tuple[int, int, int, int]] = []
-        for cs, hay in ((False, view.lower), (True, view.cased)):
-            auto = self._auto[cs]
-            if auto is None or hay is None:
+        append = cands.append
+        for cs, (auto, slots) in self._folded.items():
+            words, view = (folded.words_cased, folded.view_cased) if cs else (folded.words, folded.view)
+            if words is None:
                 continue
-            n = len(hay)
-            for end_idx, (length, ids) in auto.iter(hay):
-                start = end_idx - length + 1
-                if start > 0 and hay[start - 1].isalnum():
-                    continue
-                after = end_idx + 1
-                boundary = after >= n or not hay[after].isalnum()
-                for tid in ids:
-                    t = self.targets[tid]
-                    if t.glob:
-                        end = _WORD_TAIL.match(hay, after).end()
-                    elif boundary:
-                        end = after
-                    else:
+            for pid, s, e in auto.find_matches_as_indexes(words, overlapping=True):
+                # words[s] is the boundary before the key (words is the view shifted by one)
+                for tid, klen, check, glob in slots[pid]:
+                    if check is not None and view[s:s + klen] != check:
                         continue
-                    cands.append((start, -end, -length, tid))
+                    append((s, -(words.find(b" ", s + 1 + klen) - 1 if glob else s + klen), -klen, tid))
+        if self._text:
+            self._find_text(folded.text_view(), cands)
         if not cands:
             return []
         cands.sort()
@@ -216,6 +422,27 @@ class CompiledLexicon:
                 out.append((start, -neg_end, tid))
                 last_end = -neg_end
         return out
+
+    def _find_text(self, view: TextView, cands: list) -> None:
+        """Candidates of the entries matched on the text view (characters beyond Latin-1)."""
+        for cs, (auto, slots) in self._text.items():
+            hay = view.cased if cs else view.lower
+            if hay is None:
+                continue
+            n = len(hay)
+            for pid, start, after in auto.find_matches_as_indexes(hay, overlapping=True):
+                if start > 0 and hay[start - 1].isalnum():
+                    continue
+                length, ids = slots[pid]
+                boundary = after >= n or not hay[after].isalnum()
+                for tid in ids:
+                    if self.targets[tid].glob:
+                        end = _WORD_TAIL.match(hay, after).end()
+                    elif boundary:
+                        end = after
+                    else:
+                        continue
+                    cands.append((start, -end, -length, tid))
 
 
 _COMPILED: dict[int, tuple[Lexicon, CompiledLexicon]] = {}
@@ -243,10 +470,14 @@ def find_hits(text: str, lexicon: Lexicon | CompiledLexicon) -> list[tuple[int, 
         [(3, 14, 'Iran-backed', 'sponsorship'), (22, 30, 'pretext*', 'distancing')]
     """
     comp = lexicon if isinstance(lexicon, CompiledLexicon) else compile_lexicon(lexicon)
-    view = make_view(text, cased=comp.needs_cased)
+    folded = comp.fold(text)
+    hits = comp.find(folded)
+    targets = comp.targets
+    if not folded.shift_at:   # no collapsed runs: view offsets are text offsets
+        return [(s, e, entry, category) for s, e, tid in hits for entry, category in targets[tid].rows]
     out = []
-    for s, e, tid in comp.find(view):
-        os_, oe = view.to_original(s), view.to_original(e - 1) + 1
+    for s, e, tid in hits:
+        os_, oe = folded.to_original(s), folded.to_original(e - 1) + 1
         for entry, category in comp.targets[tid].rows:
             out.append((os_, oe, entry, category))
     return out
@@ -312,11 +543,10 @@ def match_text(doc_id: str, outlet: str, text: str, compiled: Sequence[CompiledL
         quotes = find_quotes(text)
     q_starts = [q.start for q in quotes]
     rows: list[tuple] = []
-    cased = any(c.needs_cased for c in compiled)
-    view = make_view(text, cased=cased) if compiled else None
+    folded = FoldedText(text, cased=any(c.needs_cased for c in compiled)) if compiled else None
     for comp in compiled:
-        for s, e, tid in comp.find(view):
-            os_, oe = view.to_original(s), view.to_original(e - 1) + 1
+        for s, e, tid in comp.find(folded):
+            os_, oe = folded.to_original(s), folded.to_original(e - 1) + 1
             voice, scare = "outlet", False
             k = bisect_right(q_starts, os_ - 1) - 1   # the last quote opening before the hit
             if k >= 0 and oe <= quotes[k].end:        # quotes do not overlap: only it can hold the hit
@@ -324,7 +554,7 @@ def match_text(doc_id: str, outlet: str, text: str, compiled: Sequence[CompiledL
                     scare = True
                 else:
                     voice = "quoted"
-            hedged = scare or is_hedged_by_cue(view.lower, s, e)
+            hedged = scare or is_hedged_by_cue(folded.text_view().lower, s, e)
             sid = bisect_right(sentence_starts, os_) - 1
             surface = text[os_:oe]
             for entry, category in comp.targets[tid].rows:

@@ -45,7 +45,7 @@ from .pipeline import segment_articles, write_json, write_table
 from .sentiment import (actor_sentiment_by_outlet, load_actors, score_articles, score_sentences,
                         sentiment_by_outlet)
 
-DEPENDENCIES = ("pandas", "numpy", "pyarrow", "pyahocorasick", "trafilatura", "textblob", "vaderSentiment", "scipy",
+DEPENDENCIES = ("pandas", "numpy", "pyarrow", "ahocorasick-rs", "trafilatura", "textblob", "vaderSentiment", "scipy",
                 "matplotlib", "PyYAML", "charset-normalizer", "python-dateutil", "tqdm")
 SMALL_SAMPLE = 5
 
