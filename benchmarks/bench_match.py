@@ -14,7 +14,8 @@ What it does, in one run, pinned to one CPU core:
 2. Builds an ``--entries`` lexicon: common and rare single words, words absent from
    the corpus, 2-4 word phrases, hyphenated entries ("Iran-backed"), ~5% trailing-``*``
    globs; the common share is chosen so the hit density is ~2-4 hits per 100 tokens.
-3. Measures the matcher (``find_hits`` with a precompiled lexicon, best of 3), the
+3. Measures the matcher (``find_hits`` with a precompiled lexicon, one call per
+   article, and ``find_hits_many``, the batched form ``match_lexicon`` uses; best of 3), the
    baseline (one ``re`` alternation, ``finditer``; on a subset when slow, scaled),
    the full ledger (``match_lexicon``), and checks that matcher and regex agree.
 4. Prints plain ``key: value`` lines and PASS/FAIL against the targets
@@ -45,7 +46,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import pandas as pd  # noqa: E402
 
 from mediabias.lexicon import Entry, Lexicon  # noqa: E402
-from mediabias.match import compile_lexicon, find_hits, match_lexicon  # noqa: E402
+from mediabias.match import compile_lexicon, find_hits, find_hits_many, match_lexicon  # noqa: E402
 
 TARGET_MBPS = 50.0
 TARGET_RATIO = 20.0
@@ -593,7 +594,16 @@ def main(argv: list[str] | None = None) -> int:
     m_mbps = corpus_mb / m_s
     print(f"hits: {m_hits}  ({100 * m_hits / ntok:.2f} per 100 tokens; one row per hit, one category per entry)")
     print(f"matcher find_hits: {m_s:.2f} s best of 3 over the whole corpus")
-    print(f"matcher MB/s: {m_mbps:.1f}")
+    print(f"matcher MB/s: {m_mbps:.1f}  (find_hits, one call per article)")
+
+    def run_many():
+        return sum(map(len, find_hits_many(articles, comp)))
+
+    b_s, b_hits = best_of(run_many, 3)
+    b_mbps = corpus_mb / b_s
+    print(f"matcher find_hits_many: {b_s:.2f} s best of 3 over the whole corpus, {b_hits} hits "
+          f"({'same' if b_hits == m_hits else 'DIFFERENT'}); batches of ~1M characters, as match_lexicon does")
+    print(f"matcher MB/s (batched): {b_mbps:.1f}")
 
     # ---- regex baseline
     t0 = time.perf_counter()
@@ -673,8 +683,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- verdict
     p1 = "PASS" if m_mbps >= TARGET_MBPS else "FAIL"
+    p1b = "PASS" if b_mbps >= TARGET_MBPS else "FAIL"
     p2 = "PASS" if ratio >= TARGET_RATIO else "FAIL"
-    print(f"target matcher >= {TARGET_MBPS:.0f} MB/s: {p1} ({m_mbps:.1f} MB/s)")
+    print(f"target matcher >= {TARGET_MBPS:.0f} MB/s: per article {p1} ({m_mbps:.1f} MB/s); "
+          f"batched {p1b} ({b_mbps:.1f} MB/s)")
     print(f"target ratio >= {TARGET_RATIO:.0f}x: {p2} ({ratio:.1f}x)")
 
     if args.profile:

@@ -309,3 +309,34 @@ def test_folded_path_corner_cases():
     assert find_hits("tunnels\n \nthreat", lex("tunnels threat")) == []
     assert [(s, e) for s, e, _, _ in find_hits("so,called so called", lex("so called"))] == [(10, 19)]
     assert [(s, e) for s, e, _, _ in find_hits("истина ИСТИНА истинаx", lex("истина"))] == [(0, 6), (7, 13)]
+
+
+latin_lexicons = st.lists(st.tuples(rich_terms, st.booleans(), st.booleans()), min_size=1, max_size=12,
+                          unique_by=lambda t: (t[0], t[1])).map(
+    lambda xs: Lexicon("p", tuple(Entry(t + ("*" if g else ""), "c", case_sensitive=cs) for t, g, cs in xs
+                                  if all(ord(ch) < 256 for ch in t))
+                       or (Entry("iran", "c"),)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rich_texts, max_size=6), st.one_of(latin_lexicons, rich_lexicons))
+def test_batched_matching_equals_text_by_text(texts, lexicon):
+    """Texts matched in one joined batch get exactly the hits they get one by one."""
+    from mediabias.match import find_hits_many
+
+    assert find_hits_many(texts, lexicon) == [find_hits(t, lexicon) for t in texts]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(rich_texts, st.sampled_from(["", "He said: “", "”. The ", " so-called ", "alleged ",
+                                                        "\n\n", "‘"])), min_size=1, max_size=5))
+def test_batched_ledger_equals_text_by_text(parts):
+    """match_lexicon (batched) gives the rows match_text gives article by article: voice, hedges, sentences."""
+    from mediabias.match import compile_lexicon, match_text
+
+    texts = ["".join(a + b for a, b in parts[i:]) for i in range(len(parts))]
+    arts = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "outlet": "o", "text": texts})
+    lexicon = lex("iran", "iran backed", "résistance", "al*", "u.s.", "israel's", "kelvin", "istanbul")
+    got = match_lexicon(arts, lexicon)
+    want = [r for d, t in zip(arts["doc_id"], texts) for r in match_text(d, "o", t, [compile_lexicon(lexicon)])]
+    assert list(got.itertuples(index=False, name=None)) == want

@@ -69,6 +69,15 @@ _BARRIER = "\x00"
 
 def _space_runs(s: str | bytes) -> list[tuple[int, int]]:
     """Spans of the runs of two or more spaces in ``s`` (str.find finds them at C speed)."""
+    if isinstance(s, bytes) and len(s) >= 8192:   # long: numpy (find's cost grows with every single space)
+        sp = np.frombuffer(s, dtype=np.uint8) == 32
+        pairs = np.flatnonzero(sp[1:] & sp[:-1])
+        if not len(pairs):
+            return []
+        cut = np.flatnonzero(np.diff(pairs) != 1)
+        firsts = np.concatenate(([pairs[0]], pairs[cut + 1]))
+        lasts = np.concatenate((pairs[cut], [pairs[-1]])) + 2
+        return list(zip(firsts.tolist(), lasts.tolist()))
     two, tail = ("  ", _SPACE_TAIL) if isinstance(s, str) else (b"  ", _SPACE_TAIL_B)
     runs = []
     i = s.find(two)
@@ -200,24 +209,6 @@ codecs.register_error("mediabias.fold", _fold_handler(False))
 codecs.register_error("mediabias.fold-cased", _fold_handler(True))
 
 
-_LUTS: dict[bool, "np.ndarray"] = {}
-
-
-def _fold_bytes(text: str, cased: bool) -> bytes:
-    """``text`` as folded bytes (one per character; see above)."""
-    if text.isascii():
-        return text.encode("ascii")
-    u16 = text.encode("utf-16-le", "surrogatepass")
-    if len(u16) != 2 * len(text):   # characters beyond the BMP: the codec error handler, per character
-        return text.encode("latin-1", "mediabias.fold-cased" if cased else "mediabias.fold")
-    lut = _LUTS.get(cased)
-    if lut is None:   # one byte per BMP code point, looked up with numpy (no Python call per character)
-        lut = _LUTS[cased] = np.frombuffer(
-            "".join(chr(c) if c < 256 else _fold_char(chr(c), cased) for c in range(0x10000)).encode("latin-1"),
-            dtype=np.uint8)
-    return lut[np.frombuffer(u16, dtype=np.uint16)].tobytes()
-
-
 def _table(fn) -> bytes:
     return bytes(ord(fn(chr(b))) for b in range(256))
 
@@ -226,10 +217,36 @@ def _sep(c: str) -> str:
     return " " if c in _SEPARATORS else "'" if c in _APOSTROPHES else c
 
 
-_T_VIEW = _table(lambda c: _sep(c).lower())                        # the view, lower case
-_T_VIEW_CASED = _table(_sep)                                        # the view, case kept
-_T_WORDS = _table(lambda c: c.lower() if c.isalnum() else " ")      # letters/digits, the rest spaces
-_T_WORDS_CASED = _table(lambda c: c if c.isalnum() else " ")
+def _sep_keep_newline(c: str) -> str:
+    return c if c == "\n" else _sep(c)
+
+
+# The views keep "\n" until paragraph breaks are barriers, then it becomes a space.
+_T_VIEW_NL = _table(lambda c: _sep_keep_newline(c).lower())            # lower case
+_T_VIEW_CASED_NL = _table(_sep_keep_newline)                            # case kept
+_T_NEWLINE = _table(lambda c: " " if c == "\n" else c)
+_T_WORDS = _table(lambda c: c if c.isalnum() else " ")              # view -> letters/digits, the rest spaces
+_LUTS: dict[bool, "np.ndarray"] = {}
+
+
+def _view_bytes(text: str, cased: bool) -> bytes:
+    """The view of ``text`` before runs are collapsed, as folded bytes (one per character)."""
+    table = _T_VIEW_CASED_NL if cased else _T_VIEW_NL
+    if text.isascii():
+        view = text.encode("ascii").translate(table)
+    else:
+        u16 = text.encode("utf-16-le", "surrogatepass")
+        if len(u16) != 2 * len(text):   # characters beyond the BMP: the codec error handler, per character
+            view = text.encode("latin-1", "mediabias.fold-cased" if cased else "mediabias.fold").translate(table)
+        else:
+            lut = _LUTS.get(cased)
+            if lut is None:   # one byte per BMP code point, looked up with numpy (no Python call per character)
+                folded = "".join(chr(c) if c < 256 else _fold_char(chr(c), cased) for c in range(0x10000))
+                lut = _LUTS[cased] = np.frombuffer(folded.encode("latin-1").translate(table), dtype=np.uint8)
+            view = lut.take(np.frombuffer(u16, dtype=np.uint16)).tobytes()
+    if b"\n\n" in view:
+        view = view.replace(b"\n\n", b"\x00\x00")
+    return view.translate(_T_NEWLINE)
 
 
 def _never(a: int, b: int) -> bool:
@@ -252,36 +269,24 @@ class FoldedText:
     def __init__(self, text: str, cased: bool = False):
         self.text = text
         self.cased = cased
-        enc = _fold_bytes(text, False)
-        if b"\n\n" in enc:
-            enc = enc.replace(b"\n\n", b"\x00\x00")
-        view = enc.translate(_T_VIEW)
-        words = enc.translate(_T_WORDS)
-        view_c = words_c = None
-        if cased:
-            enc_c = _fold_bytes(text, True)
-            if b"\n\n" in enc_c:
-                enc_c = enc_c.replace(b"\n\n", b"\x00\x00")
-            view_c = enc_c.translate(_T_VIEW_CASED)
-            words_c = enc_c.translate(_T_WORDS_CASED)
+        view = _view_bytes(text, False)
+        view_c = _view_bytes(text, True) if cased else None
         runs = _space_runs(view)
         self.runs = runs
         if runs:
             def barrier_at(a, b):
-                return enc.count(b"\n", a, b) >= 2
+                return text.count("\n", a, b) >= 2
 
             self.shift_at, self.shift_cum = _shifts(runs)
             view = _collapse(view, runs, barrier_at)
-            words = _collapse(words, runs, _never)
             if cased:
                 view_c = _collapse(view_c, runs, barrier_at)
-                words_c = _collapse(words_c, runs, _never)
         else:
             self.shift_at, self.shift_cum = [], []
         self.view = view
-        self.words = b" " + words + b" "
+        self.words = b" " + view.translate(_T_WORDS) + b" "
         self.view_cased = view_c
-        self.words_cased = b" " + words_c + b" " if cased else None
+        self.words_cased = b" " + view_c.translate(_T_WORDS) + b" " if cased else None
         self._text_view: TextView | None = None
 
     def text_view(self) -> TextView:
@@ -376,7 +381,7 @@ class CompiledLexicon:
             if kb is None:
                 text_keys[cs].setdefault(key, []).append(tid)
                 continue
-            kw = kb.translate(_T_WORDS_CASED if cs else _T_WORDS)
+            kw = kb.translate(_T_WORDS)
             pattern = b" " + kw + (b"" if glob else b" ")
             folded[cs].setdefault(pattern, []).append((tid, len(key), kb if b" " in kw else None, glob))
         self._folded = {}
@@ -384,7 +389,10 @@ class CompiledLexicon:
         for cs in (False, True):
             if folded[cs]:
                 pats = list(folded[cs])
-                self._folded[cs] = (_automaton(pats, True), [folded[cs][p] for p in pats])
+                # a pattern of one plain word or phrase (no glob, no check) is just its target
+                slots = [sl[0][0] if len(sl) == 1 and sl[0][2] is None and not sl[0][3] else sl
+                         for sl in (folded[cs][p] for p in pats)]
+                self._folded[cs] = (_automaton(pats, True), slots)
             if text_keys[cs]:
                 keys = list(text_keys[cs])
                 self._text[cs] = (_automaton(keys, False), [(len(k), text_keys[cs][k]) for k in keys])
@@ -406,7 +414,11 @@ class CompiledLexicon:
                 continue
             for pid, s, e in auto.find_matches_as_indexes(words, overlapping=True):
                 # words[s] is the boundary before the key (words is the view shifted by one)
-                for tid, klen, check, glob in slots[pid]:
+                sl = slots[pid]
+                if type(sl) is int:   # " key ": the key spans view[s:e - 2]
+                    append((s, 2 - e, s + 2 - e, sl))
+                    continue
+                for tid, klen, check, glob in sl:
                     if check is not None and view[s:s + klen] != check:
                         continue
                     append((s, -(words.find(b" ", s + 1 + klen) - 1 if glob else s + klen), -klen, tid))
@@ -483,6 +495,78 @@ def find_hits(text: str, lexicon: Lexicon | CompiledLexicon) -> list[tuple[int, 
     return out
 
 
+# Texts are matched in batches joined by two barrier characters: a token boundary, a
+# paragraph barrier (no entry spans it) and a sentence end (no hedge window crosses it),
+# so a joined batch gives every text exactly its own hits, with one fold and one scan
+# per batch instead of per text. Lexicons with entries beyond Latin-1 are matched text
+# by text (their lower-casing can depend on the neighbouring characters).
+_TEXT_JOIN = _BARRIER * 2
+_BATCH_CHARS = 1 << 20
+
+
+def _batches(texts: Sequence[str], limit: int = _BATCH_CHARS):
+    """Lists of consecutive indexes of ``texts`` of about ``limit`` characters each."""
+    batch: list[int] = []
+    size = 0
+    for i, t in enumerate(texts):
+        if batch and size + len(t) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(i)
+        size += len(t) + len(_TEXT_JOIN)
+    if batch:
+        yield batch
+
+
+def _batch_hits(texts: Sequence[str], compiled: Sequence[CompiledLexicon]):
+    """Hits of each compiled lexicon in ``texts``, matched as one joined text.
+
+    Returns the folded joined text and, per text, its hits as
+    ``(lexicon index, view start, view end, start, end, target)`` with ``start, end``
+    offsets into the text itself and ``view start, view end`` into the joined view.
+    """
+    big = _TEXT_JOIN.join(texts)
+    starts = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + len(_TEXT_JOIN)
+    folded = FoldedText(big, cased=any(c.needs_cased for c in compiled))
+    per: list[list[tuple]] = [[] for _ in texts]
+    shifted = bool(folded.shift_at)
+    last = len(starts) - 1
+    for li, comp in enumerate(compiled):
+        k = 0
+        for s, e, tid in comp.find(folded):   # in order of start
+            os_, oe = (folded.to_original(s), folded.to_original(e - 1) + 1) if shifted else (s, e)
+            while k < last and starts[k + 1] <= os_:
+                k += 1
+            base = starts[k]
+            per[k].append((li, s, e, os_ - base, oe - base, tid))
+    return folded, per
+
+
+def find_hits_many(texts: Sequence[str], lexicon: Lexicon | CompiledLexicon) -> list[list[tuple[int, int, str, str]]]:
+    """:func:`find_hits` for many texts at once (faster: texts are matched in batches).
+
+    Examples:
+        >>> from mediabias.lexicon import Entry, Lexicon
+        >>> lex = Lexicon("demo", (Entry("Iran-backed", "sponsorship"),))
+        >>> find_hits_many(["An Iran backed group", "", "iran-backed"], lex)
+        [[(3, 14, 'Iran-backed', 'sponsorship')], [], [(0, 11, 'Iran-backed', 'sponsorship')]]
+    """
+    comp = lexicon if isinstance(lexicon, CompiledLexicon) else compile_lexicon(lexicon)
+    if comp._text:
+        return [find_hits(t, comp) for t in texts]
+    targets = comp.targets
+    out: list[list[tuple[int, int, str, str]]] = []
+    for idx in _batches(texts):
+        _, per = _batch_hits([texts[i] for i in idx], [comp])
+        for hits in per:
+            out.append([(s, e, entry, category) for _, _, _, s, e, tid in hits for entry, category in targets[tid].rows])
+    return out
+
+
 # --------------------------------------------------------------------------- hedges
 
 def _load_hedge_cues() -> dict[int, frozenset[tuple[str, ...]]]:
@@ -532,36 +616,63 @@ def _as_lexicons(lexicons) -> list[Lexicon]:
     return [load_lexicon(x) for x in lexicons]
 
 
-def match_text(doc_id: str, outlet: str, text: str, compiled: Sequence[CompiledLexicon],
-               sentence_starts: Sequence[int] | None = None, quotes=None) -> list[tuple]:
-    """Ledger rows (in :data:`MATCH_COLUMNS` order) for one article."""
+class _Lazy:
+    """A value computed on first call and kept."""
+
+    def __init__(self, fn):
+        self.fn, self.done, self.value = fn, False, None
+
+    def __call__(self):
+        if not self.done:
+            self.value, self.done = self.fn(), True
+        return self.value
+
+
+def _ledger_rows(doc_id, outlet, text: str, hits: list[tuple], compiled: Sequence[CompiledLexicon], view_lower,
+                 sentence_starts: Sequence[int] | None = None, quotes=None) -> list[tuple]:
+    """Ledger rows for one article from its hits (see :func:`_batch_hits`); ``view_lower()``
+    gives the lower-case text view the hits' view offsets point into."""
     from .text import find_quotes, split_sentences
 
+    if not hits:
+        return []
     if sentence_starts is None:
         sentence_starts = [s for s, _ in split_sentences(text)]
     if quotes is None:
         quotes = find_quotes(text)
     q_starts = [q.start for q in quotes]
     rows: list[tuple] = []
-    folded = FoldedText(text, cased=any(c.needs_cased for c in compiled)) if compiled else None
-    for comp in compiled:
-        for s, e, tid in comp.find(folded):
-            os_, oe = folded.to_original(s), folded.to_original(e - 1) + 1
-            voice, scare = "outlet", False
-            k = bisect_right(q_starts, os_ - 1) - 1   # the last quote opening before the hit
-            if k >= 0 and oe <= quotes[k].end:        # quotes do not overlap: only it can hold the hit
-                if quotes[k].kind == "scare":
-                    scare = True
-                else:
-                    voice = "quoted"
-            hedged = scare or is_hedged_by_cue(folded.text_view().lower, s, e)
-            sid = bisect_right(sentence_starts, os_) - 1
-            surface = text[os_:oe]
-            for entry, category in comp.targets[tid].rows:
-                rows.append((doc_id, outlet, max(sid, 0), os_, oe, surface, entry, category,
-                             comp.lexicon.name, voice, hedged))
+    for li, s, e, os_, oe, tid in hits:
+        comp = compiled[li]
+        voice, scare = "outlet", False
+        k = bisect_right(q_starts, os_ - 1) - 1   # the last quote opening before the hit
+        if k >= 0 and oe <= quotes[k].end:        # quotes do not overlap: only it can hold the hit
+            if quotes[k].kind == "scare":
+                scare = True
+            else:
+                voice = "quoted"
+        hedged = scare or is_hedged_by_cue(view_lower(), s, e)
+        sid = bisect_right(sentence_starts, os_) - 1
+        surface = text[os_:oe]
+        for entry, category in comp.targets[tid].rows:
+            rows.append((doc_id, outlet, max(sid, 0), os_, oe, surface, entry, category,
+                         comp.lexicon.name, voice, hedged))
     rows.sort(key=lambda r: (r[3], r[4], r[8], r[7], r[6]))
     return rows
+
+
+def match_text(doc_id: str, outlet: str, text: str, compiled: Sequence[CompiledLexicon],
+               sentence_starts: Sequence[int] | None = None, quotes=None) -> list[tuple]:
+    """Ledger rows (in :data:`MATCH_COLUMNS` order) for one article."""
+    if not compiled:
+        return []
+    folded = FoldedText(text, cased=any(c.needs_cased for c in compiled))
+    hits = []
+    for li, comp in enumerate(compiled):
+        for s, e, tid in comp.find(folded):
+            hits.append((li, s, e, folded.to_original(s), folded.to_original(e - 1) + 1, tid))
+    return _ledger_rows(doc_id, outlet, text, hits, compiled, lambda: folded.text_view().lower,
+                        sentence_starts, quotes)
 
 
 def match_lexicon(articles: pd.DataFrame, lexicons=None, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -593,9 +704,18 @@ def match_lexicon(articles: pd.DataFrame, lexicons=None, sentences: pd.DataFrame
         for doc, grp in sentences.sort_values(["doc_id", "sentence_id"]).groupby("doc_id", sort=False):
             starts_by_doc[doc] = grp["start"].tolist()
     rows: list[tuple] = []
-    for doc_id, outlet, text in zip(articles["doc_id"], articles["outlet"], articles["text"]):
-        rows.extend(match_text(doc_id, outlet, text if isinstance(text, str) else "", compiled,
-                               starts_by_doc.get(doc_id)))
+    docs, outlets = articles["doc_id"].tolist(), articles["outlet"].tolist()
+    texts = [t if isinstance(t, str) else "" for t in articles["text"]]
+    if any(c._text for c in compiled):
+        for doc_id, outlet, text in zip(docs, outlets, texts):
+            rows.extend(match_text(doc_id, outlet, text, compiled, starts_by_doc.get(doc_id)))
+    elif compiled:
+        for idx in _batches(texts):
+            folded, per = _batch_hits([texts[i] for i in idx], compiled)
+            view_lower = _Lazy(lambda f=folded: f.text_view().lower)
+            for i, hits in zip(idx, per):
+                rows.extend(_ledger_rows(docs[i], outlets[i], texts[i], hits, compiled, view_lower,
+                                         starts_by_doc.get(docs[i])))
     out = pd.DataFrame(rows, columns=MATCH_COLUMNS)
     return out.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "hedged": "bool"})
 
