@@ -39,6 +39,8 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_match.py
+	$(BIN)/python benchmarks/bench_sentiment.py
+	$(BIN)/python benchmarks/bench_vader.py
 	$(BIN)/python benchmarks/eval_pagedump.py
 	$(BIN)/python benchmarks/bench_scale.py --articles 3000 --rss-gb 0
 
