@@ -406,6 +406,10 @@ class CompiledLexicon:
         """Leftmost-longest, non-overlapping hits as (view_start, view_end, target index)."""
         if isinstance(folded, str):
             folded = self.fold(folded)
+        return [(start, -neg_end, tid) for start, neg_end, _, tid in self._select(folded)]
+
+    def _select(self, folded: FoldedText) -> list[tuple[int, int, int, int]]:
+        """:meth:`find`'s hits as ``(view_start, -view_end, -key length, target)`` (no copies)."""
         cands: list[tuple[int, int, int, int]] = []
         append = cands.append
         for cs, (auto, slots) in self._folded.items():
@@ -427,12 +431,12 @@ class CompiledLexicon:
         if not cands:
             return []
         cands.sort()
-        out: list[tuple[int, int, int]] = []
+        out: list[tuple[int, int, int, int]] = []
         last_end = -1
-        for start, neg_end, _, tid in cands:
-            if start >= last_end:
-                out.append((start, -neg_end, tid))
-                last_end = -neg_end
+        for c in cands:
+            if c[0] >= last_end:
+                out.append(c)
+                last_end = -c[1]
         return out
 
     def _find_text(self, view: TextView, cands: list) -> None:
@@ -483,14 +487,14 @@ def find_hits(text: str, lexicon: Lexicon | CompiledLexicon) -> list[tuple[int, 
     """
     comp = lexicon if isinstance(lexicon, CompiledLexicon) else compile_lexicon(lexicon)
     folded = comp.fold(text)
-    hits = comp.find(folded)
+    hits = comp._select(folded)
     targets = comp.targets
     if not folded.shift_at:   # no collapsed runs: view offsets are text offsets
-        return [(s, e, entry, category) for s, e, tid in hits for entry, category in targets[tid].rows]
+        return [(s, -ne, entry, category) for s, ne, _, tid in hits for entry, category in targets[tid].rows]
     out = []
-    for s, e, tid in hits:
-        os_, oe = folded.to_original(s), folded.to_original(e - 1) + 1
-        for entry, category in comp.targets[tid].rows:
+    for s, ne, _, tid in hits:
+        os_, oe = folded.to_original(s), folded.to_original(-ne - 1) + 1
+        for entry, category in targets[tid].rows:
             out.append((os_, oe, entry, category))
     return out
 
@@ -518,6 +522,34 @@ def _batches(texts: Sequence[str], limit: int = _BATCH_CHARS):
         yield batch
 
 
+def _joined(texts: Sequence[str]) -> tuple[str, list[int]]:
+    """The texts joined for batch matching, and where each one starts in the result."""
+    starts = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + len(_TEXT_JOIN)
+    return _TEXT_JOIN.join(texts), starts
+
+
+def _by_text(folded: FoldedText, hits: list[tuple], starts: list[int]):
+    """Yield ``(text number, start, end, hit)`` for hits of a joined text, in order,
+    with ``start, end`` offsets into that text."""
+    shifted = bool(folded.shift_at)
+    to_original = folded.to_original
+    k, last = 0, len(starts) - 1
+    base, nxt = 0, starts[1] if last else None
+    for h in hits:   # in order of start
+        if shifted:
+            os_, oe = to_original(h[0]), to_original(-h[1] - 1) + 1
+        else:
+            os_, oe = h[0], -h[1]
+        while nxt is not None and os_ >= nxt:
+            k += 1
+            base, nxt = nxt, starts[k + 1] if k < last else None
+        yield k, os_ - base, oe - base, h
+
+
 def _batch_hits(texts: Sequence[str], compiled: Sequence[CompiledLexicon]):
     """Hits of each compiled lexicon in ``texts``, matched as one joined text.
 
@@ -525,24 +557,12 @@ def _batch_hits(texts: Sequence[str], compiled: Sequence[CompiledLexicon]):
     ``(lexicon index, view start, view end, start, end, target)`` with ``start, end``
     offsets into the text itself and ``view start, view end`` into the joined view.
     """
-    big = _TEXT_JOIN.join(texts)
-    starts = []
-    pos = 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + len(_TEXT_JOIN)
+    big, starts = _joined(texts)
     folded = FoldedText(big, cased=any(c.needs_cased for c in compiled))
     per: list[list[tuple]] = [[] for _ in texts]
-    shifted = bool(folded.shift_at)
-    last = len(starts) - 1
     for li, comp in enumerate(compiled):
-        k = 0
-        for s, e, tid in comp.find(folded):   # in order of start
-            os_, oe = (folded.to_original(s), folded.to_original(e - 1) + 1) if shifted else (s, e)
-            while k < last and starts[k + 1] <= os_:
-                k += 1
-            base = starts[k]
-            per[k].append((li, s, e, os_ - base, oe - base, tid))
+        for k, os_, oe, h in _by_text(folded, comp._select(folded), starts):
+            per[k].append((li, h[0], -h[1], os_, oe, h[3]))
     return folded, per
 
 
@@ -561,9 +581,13 @@ def find_hits_many(texts: Sequence[str], lexicon: Lexicon | CompiledLexicon) -> 
     targets = comp.targets
     out: list[list[tuple[int, int, str, str]]] = []
     for idx in _batches(texts):
-        _, per = _batch_hits([texts[i] for i in idx], [comp])
-        for hits in per:
-            out.append([(s, e, entry, category) for _, _, _, s, e, tid in hits for entry, category in targets[tid].rows])
+        big, starts = _joined([texts[i] for i in idx])
+        folded = comp.fold(big)
+        per: list[list[tuple[int, int, str, str]]] = [[] for _ in idx]
+        for k, s, e, h in _by_text(folded, comp._select(folded), starts):
+            for entry, category in targets[h[3]].rows:
+                per[k].append((s, e, entry, category))
+        out.extend(per)
     return out
 
 
