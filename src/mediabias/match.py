@@ -605,19 +605,26 @@ def _load_hedge_cues() -> dict[int, frozenset[tuple[str, ...]]]:
 
 
 _HEDGE_CUES: dict[int, frozenset[tuple[str, ...]]] | None = None
+_HEDGE_WORDS: frozenset[str] = frozenset()
+_HEDGE_MAX = 0
 _VIEW_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?;:\x00]")
 
 
 def is_hedged_by_cue(view_text: str, start: int, end: int) -> bool:
     """True when a distancing cue starts the hit or stands among the 3 tokens before it (same sentence)."""
-    global _HEDGE_CUES
+    global _HEDGE_CUES, _HEDGE_WORDS, _HEDGE_MAX
     if _HEDGE_CUES is None:
         _HEDGE_CUES = _load_hedge_cues()
+        _HEDGE_WORDS = frozenset(w for cues in _HEDGE_CUES.values() for cue in cues for w in cue)
+        _HEDGE_MAX = max(_HEDGE_CUES, default=0)
     first = tuple(_VIEW_TOKEN.findall(view_text[start:end]))
     window = view_text[max(0, start - 80):start]
     cut = max((m.end() for m in _SENTENCE_END.finditer(window)), default=0)
     before = tuple(_VIEW_TOKEN.findall(window[cut:]))
+    # no word of any cue among the tokens a cue could occupy: not hedged (most hits)
+    if _HEDGE_WORDS.isdisjoint(first[:_HEDGE_MAX]) and _HEDGE_WORDS.isdisjoint(before[-(_HEDGE_MAX + 2):]):
+        return False
     for n, cues in _HEDGE_CUES.items():
         if len(first) > n and first[:n] in cues:
             return True

@@ -67,7 +67,7 @@ def count_tokens(text: str) -> int:
         >>> count_tokens("The occupied territories, 2018.")
         4
     """
-    return sum(1 for _ in TOKEN_RE.finditer(text))
+    return len(TOKEN_RE.findall(text))
 
 
 # ---------------------------------------------------------------------------
