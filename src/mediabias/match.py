@@ -25,7 +25,9 @@ Semantics (each one tested in ``tests/test_match.py``):
 
 Offsets are into ``articles.text``: for every row, ``text[start:end] == surface``.
 Matching runs on a normalised view of the text (lower case, separators unified and
-collapsed) with pyahocorasick; offsets are mapped back exactly.
+collapsed), folded to one byte per character (:class:`FoldedText`), with Aho-Corasick
+automata (ahocorasick-rs) whose patterns carry the token boundaries; offsets are mapped
+back exactly. :func:`find_hits_many` and :func:`match_lexicon` match texts in batches.
 """
 
 from __future__ import annotations
