@@ -228,6 +228,14 @@ def _fast(text: str) -> float:
     # lowercased word again, which changes nothing: str.lower is idempotent)
     neg = _NEG
     cap_diff = None  # some but not all tokens ALL CAPS; computed on first need
+
+    def caps_differ() -> bool:
+        nonlocal cap_diff
+        if cap_diff is None:
+            n_up = sum(1 for t in raw if t.isupper())
+            cap_diff = 0 < n - n_up < n
+        return cap_diff
+
     vals = []
     poss = []
     for i in hits:
@@ -245,15 +253,8 @@ def _fast(text: str) -> float:
                 or (i > 2 and lows[i - 3] == "no" and lows[i - 1] in ("or", "nor"))):
             valence = base * n_scalar
         # ALL CAPS word among mixed-case words
-        if raw[i].isupper():
-            if cap_diff is None:
-                n_up = sum(1 for t in raw if t.isupper())
-                cap_diff = 0 < n - n_up < n
-            if cap_diff:
-                if valence > 0:
-                    valence += c_incr
-                else:
-                    valence -= c_incr
+        if raw[i].isupper() and caps_differ():
+            valence = valence + c_incr if valence > 0 else valence - c_incr
         # up to three preceding non-lexicon words: boosters, negations, idioms
         for k in (0, 1, 2):
             j = i - k - 1
@@ -267,15 +268,8 @@ def _fast(text: str) -> float:
                 s = b
                 if valence < 0:
                     s = s * -1
-                if raw[j].isupper():
-                    if cap_diff is None:
-                        n_up = sum(1 for t in raw if t.isupper())
-                        cap_diff = 0 < n - n_up < n
-                    if cap_diff:
-                        if valence > 0:
-                            s += c_incr
-                        else:
-                            s -= c_incr
+                if raw[j].isupper() and caps_differ():
+                    s = s + c_incr if valence > 0 else s - c_incr
                 if k == 1 and s != 0:
                     s = s * 0.95
                 elif k == 2 and s != 0:
