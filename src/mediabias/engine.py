@@ -27,6 +27,10 @@ How a run goes (:func:`run_engine`):
 5. **Aggregate from partials** (:class:`Aggregator`): the outlet tables, exactly
    those :func:`mediabias.report.aggregate_tables` gives on the whole corpus held in
    memory (tests/test_engine.py checks it on the seeds and on a synthetic corpus).
+   Their work (per outlet, per block of articles, per table) runs as tasks on
+   ``jobs`` worker processes when there is enough of it, and the main process writes
+   the results in order (:class:`_TaskRunner`); the big tables' CSV is formatted
+   without pandas' per-row writer (:func:`_csv_bytes`, :class:`RateRowsCsv`).
 
 Memory: the chunks in flight (about ``2 x jobs`` chunks), plus the per-article
 partials (a few dozen numbers per article) and the per-outlet word counts.
@@ -34,9 +38,15 @@ partials (a few dozen numbers per article) and the per-outlet word counts.
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import multiprocessing as mp
 import os
+import pickle
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 from collections import Counter, deque
@@ -89,6 +99,34 @@ class ChunkTask:
 
 
 @dataclass
+class ChunkWords:
+    """A chunk's word counts per outlet, as numbers: (outlet, word, count) with the words listed once.
+
+    Encoded in the worker: a dict of Counters (hundreds of thousands of entries per
+    chunk of a corpus of 490 outlets) is slow to pickle and to unpickle, and turning
+    it into numbers was the main process's largest job while the workers ran.
+    """
+
+    outlets: list[str]
+    words: list[str]           # the chunk's distinct words
+    outlet: np.ndarray         # per entry: position in ``outlets``
+    word: np.ndarray           # per entry: position in ``words``
+    count: np.ndarray
+
+    @classmethod
+    def encode(cls, per_outlet: dict[str, Counter]) -> "ChunkWords":
+        index: dict[str, int] = {}
+        outlet, word, count = [], [], []
+        for i, cnt in enumerate(per_outlet.values()):
+            word.append(np.fromiter((index.setdefault(w, len(index)) for w in cnt), dtype=np.int64,
+                                    count=len(cnt)))
+            count.append(np.fromiter(cnt.values(), dtype=np.int64, count=len(cnt)))
+            outlet.append(np.full(len(cnt), i, dtype=np.int64))
+        cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))
+        return cls(list(per_outlet), list(index), cat(outlet), cat(word), cat(count))
+
+
+@dataclass
 class ChunkResult:
     """What a chunk gives back: formatted output rows and the partials for aggregation."""
 
@@ -102,7 +140,7 @@ class ChunkResult:
     groups: dict[str, tuple]       # "sentiment" / "actor" -> (doc, key table, key code, arrays)
     actors: set
     voices: set
-    words: dict[str, Counter]
+    words: "ChunkWords"             # word counts per outlet (for word keyness)
     sample: tuple | None = None    # (articles, sentences, matches) for the first articles
     seconds: float = 0.0
 
@@ -129,8 +167,184 @@ def _actors():
     return _WORKER["actors"]
 
 
-def _csv_bytes(df: pd.DataFrame, header: bool) -> bytes:
-    return df.to_csv(None, index=False, header=header, lineterminator="\n").encode("utf-8")
+# ---------------------------------------------------------------- CSV, the bytes of pandas' to_csv, faster
+#
+# ``DataFrame.to_csv`` turns every value into a Python object and hands the rows to the
+# csv module one by one: about a microsecond a field, i.e. minutes for the tens of
+# millions of fields of outlet_terms, keyness and doc_categories on a large corpus. The tables
+# here have few distinct values per column (the same outlet, term, voice or 0.0 on
+# thousands of rows), so each distinct value is formatted once, exactly as pandas
+# formats it, and the rows are joined with str.join. The result is the same bytes
+# (tests/test_engine_aggregation_speed.py compares them on every kind of column);
+# a column of any other kind falls back to pandas for the whole frame.
+
+#: Characters that can make the csv module quote a field (with "," as delimiter and
+#: "\n" as line end); a field without any of them is written as it is.
+_CSV_SPECIAL = frozenset(',"\r\n')
+_CSV_BUF = io.StringIO()
+_CSV_WRITER = csv.writer(_CSV_BUF, lineterminator="\n")
+
+
+def _csv_field(s: str) -> str:
+    """``s`` as one field of a row of several, as pandas' to_csv writes it (csv module, QUOTE_MINIMAL)."""
+    if _CSV_SPECIAL.isdisjoint(s):
+        return s
+    _CSV_BUF.seek(0)
+    _CSV_BUF.truncate()
+    _CSV_WRITER.writerow((s, ""))
+    return _CSV_BUF.getvalue()[:-2]  # without the empty second field's "," and the line end
+
+
+def _csv_texts(values) -> list[str] | None:
+    """The CSV text of every value of a column (a Series or 1-D array), or None for a kind not handled here.
+
+    What pandas does (``get_values_for_csv`` then the csv module): float64 through
+    numpy's ``astype(str)``, NaN as an empty field; integers and booleans as
+    ``str()``; strings quoted when needed, missing ones empty. Each distinct value
+    (floats by bit pattern, so -0.0 stays "-0.0") is formatted once.
+    """
+    dtype = values.dtype
+    arr = values.to_numpy() if isinstance(values, pd.Series) and isinstance(dtype, np.dtype) else values
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+        arr = np.asarray(arr)
+        if len(arr) == 0:
+            return []
+        if dtype.kind == "f":
+            if dtype.itemsize != 8:
+                return None
+            codes, uniq = pd.factorize(arr.view(np.int64))
+            floats = uniq.view(np.float64)
+            texts = floats.astype(str).astype(object)
+            texts[np.isnan(floats)] = ""
+        else:
+            codes, uniq = pd.factorize(arr)
+            texts = np.asarray([str(v) for v in uniq.tolist()], dtype=object)
+        return texts[codes].tolist()
+    if (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype):
+        codes, uniq = pd.factorize(values)  # missing values: code -1
+        uniq = list(uniq)
+        if not all(type(u) is str for u in uniq):
+            return None
+        missing = codes < 0
+        if missing.any() and not np.array_equal(missing, np.asarray(pd.isna(values))):
+            return None
+        texts = np.asarray([_csv_field(u) for u in uniq] + [""], dtype=object)  # code -1: the last, ""
+        return texts[codes].tolist()
+    return None
+
+
+def _csv_text(df: pd.DataFrame, header: bool) -> str | None:
+    """``df.to_csv(None, index=False, header=header, lineterminator="\n")``, or None to let pandas do it."""
+    if df.shape[1] < 2 or not all(type(c) is str for c in df.columns) or df.columns.has_duplicates:
+        return None  # one column (an empty field is quoted alone) or unusual labels: pandas
+    head = ",".join(_csv_field(c) for c in df.columns) + "\n" if header else ""
+    columns = []
+    for i in range(df.shape[1]):
+        texts = _csv_texts(df.iloc[:, i])
+        if texts is None:
+            return None
+        columns.append(texts)
+    if len(df) == 0:
+        return head
+    return head + "\n".join(map(",".join, zip(*columns))) + "\n"
+
+
+def _csv_scalar(value) -> str:
+    """One value as pandas writes it in a column of such values."""
+    texts = _csv_texts(pd.Series([value]))
+    if texts is None:
+        raise TypeError(f"no CSV text for {value!r}")
+    return texts[0]
+
+
+class RateRowsCsv:
+    """The CSV rows of ``outlet_terms``, outlet by outlet, from :func:`mediabias.stats.outlet_rates`.
+
+    An outlet's rows are the universe (lexicon, category, entry, voice: thousands of
+    cells, the same for every outlet, formatted once here) with the outlet's numbers.
+    Most cells have no hit in a given outlet, and all those rows carry the same
+    numbers (count 0, rate 0, the Poisson interval of 0 in the outlet's tokens), so
+    an outlet's rows are the distinct rows formatted once each, then joined. The
+    bytes are those of ``stats.outlet_rate_frame(...).to_csv()`` (which
+    :meth:`frame_csv` still does when a column is of a kind not handled here).
+    """
+
+    def __init__(self, uni: pd.DataFrame, level: str = "entry"):
+        from . import stats
+
+        self.uni = uni.reset_index(drop=True)
+        self.level = level
+        keys = [*stats._KEYS[level], "voice"]
+        self.columns = ["outlet", *keys, "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
+                        "ci_low", "ci_high", "ci_method", "caveat"]
+        self.header = (",".join(_csv_field(c) for c in self.columns) + "\n").encode("utf-8")
+        texts = [_csv_texts(self.uni[c]) for c in keys]
+        # "," + the universe's fields + ",": what goes between the outlet and the numbers
+        self.middle = (None if any(t is None for t in texts) else
+                       ["," + ",".join(row) + "," for row in zip(*texts)] if len(self.uni) else [])
+
+    def rows(self, outlet, values: dict[str, Any]) -> bytes | None:
+        """The outlet's rows (no header), or None when a value is of a kind not handled here."""
+        if self.middle is None:
+            return None
+        k = len(self.middle)
+        names = self.columns[len(self.columns) - len(values):]
+        arrays = {c: v for c, v in values.items() if np.ndim(v)}
+        if list(values) != names or any(len(v) != k for v in arrays.values()):
+            return None
+        # rows equal to a first row without hits are written from its text
+        codes = {c: (pd.factorize(v)[0] if v.dtype == object else v.view(np.int64) if v.dtype.kind == "f" else v)
+                 for c, v in arrays.items()}
+        ref = np.flatnonzero(values["count"] == 0)[:1] if "count" in arrays else np.zeros(0, np.int64)
+        if len(ref):
+            same = np.logical_and.reduce([codes[c] == codes[c][ref[0]] for c in arrays])
+            distinct = np.union1d(np.flatnonzero(~same), ref)
+        else:
+            same = np.zeros(k, dtype=bool)
+            distinct = np.arange(k)
+        fields = []
+        for c in names:
+            v = values[c]
+            if np.ndim(v):
+                texts = _csv_texts(v[distinct])
+                if texts is None:
+                    return None
+                fields.append(texts)
+            else:
+                try:
+                    fields.append([_csv_scalar(v)] * len(distinct))
+                except TypeError:
+                    return None
+        tails = np.empty(k, dtype=object)
+        if len(ref):
+            tails[same] = ",".join(f[int(np.searchsorted(distinct, ref[0]))] for f in fields) + "\n"
+        tails[distinct] = [",".join(row) + "\n" for row in zip(*fields)]
+        if k == 0:
+            return b""
+        rows = zip(itertools.repeat(_csv_scalar(outlet)), self.middle, tails.tolist())
+        return "".join(itertools.chain.from_iterable(rows)).encode("utf-8")
+
+    def frame_csv(self, outlet, values: dict[str, Any]) -> bytes:
+        """The outlet's rows (no header), through its frame (any kind of value)."""
+        from . import stats
+
+        return _csv_bytes(stats.outlet_rate_frame(outlet, self.uni, values, self.level), header=False)
+
+
+def _csv_bytes(df: pd.DataFrame, header: bool, block: int = 100_000) -> bytes:
+    """``df`` as CSV (no index, "\n" line ends, UTF-8): the bytes of pandas' ``to_csv``, faster.
+
+    ``block`` rows at a time, so that the text of a table of millions of rows is never
+    held whole next to its bytes.
+    """
+    parts = []
+    for start in range(0, max(len(df), 1), block):
+        part = df.iloc[start:start + block]
+        text = _csv_text(part, header and start == 0)
+        if text is None:
+            text = part.to_csv(None, index=False, header=header and start == 0, lineterminator="\n")
+        parts.append(text.encode("utf-8"))
+    return b"".join(parts) if len(parts) > 1 else parts[0]
 
 
 def _coded(frame: pd.DataFrame, key_cols: list[str], doc_pos: pd.Series) -> tuple:
@@ -209,7 +423,7 @@ def process_chunk(task: ChunkTask, config: StageConfig) -> ChunkResult:
         groups[name] = (doc, table, code, arrays)
     actors = set(groups["actor"][1][i][1] for i in range(len(groups["actor"][1])))
     voices = set(sentences["voice"].astype(str).unique())
-    words = stats._word_counts(articles, lowercase=True) if len(articles) else {}
+    words = ChunkWords.encode(stats._word_counts(articles, lowercase=True) if len(articles) else {})
     sample = None
     if task.offset < config.sample_articles:
         keep = config.sample_articles - task.offset
@@ -243,13 +457,18 @@ def _run_inline(tasks: Iterable[ChunkTask], config: StageConfig) -> Iterator[Chu
         yield process_chunk(t, config)
 
 
-def _run_pool(tasks: Iterator[ChunkTask], config: StageConfig, jobs: int) -> Iterator[ChunkResult]:
-    """Chunks on ``jobs`` worker processes, at most ``2 x jobs`` in flight, results in chunk order."""
+def _mp_context():
+    """forkserver (workers start from a process with the heavy modules imported), else spawn."""
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["mediabias.engine", "mediabias.report", "textblob", "vaderSentiment"])
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+    return ctx
+
+
+def _run_pool(tasks: Iterator[ChunkTask], config: StageConfig, jobs: int) -> Iterator[ChunkResult]:
+    """Chunks on ``jobs`` worker processes, at most ``2 x jobs`` in flight, results in chunk order."""
+    with _mp_context().Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
         pending: deque = deque()
         for t in tasks:
             pending.append(pool.apply_async(_process_chunk_worker, (t,)))
@@ -329,14 +548,20 @@ class TableWriter:
         self._pq = None
         self._header = False
 
-    def write_csv(self, data: bytes, header: bytes | None = None, rows: int = 0) -> None:
+    def write_csv(self, data: "bytes | _Part", header: bytes | None = None, rows: int = 0) -> None:
+        """Append ``rows`` rows of CSV: bytes, or a worker's file of them (removed once appended)."""
         if self._f is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._f = open(self.tmp, "wb")
         if not self._header and header is not None:
             self._f.write(header)
             self._header = True
-        self._f.write(data)
+        if isinstance(data, _Part):
+            with open(data.path, "rb") as part:
+                shutil.copyfileobj(part, self._f, 1 << 22)
+            os.unlink(data.path)
+        else:
+            self._f.write(data)
         self.rows += rows
 
     def write_frame(self, df: pd.DataFrame) -> None:
@@ -374,6 +599,267 @@ class TableWriter:
             except Exception:
                 pass
         self.tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- the outlet tables' tasks
+#
+# The outlet tables are computed from the partials in tasks that are pure functions of
+# their arguments (and of what :func:`_init_finish` shares with every process): the
+# outlet loops of outlet_terms and of word keyness in batches of outlets, doc_categories
+# in blocks of articles, and each smaller table whole. With ``jobs > 1`` they run on a
+# pool of worker processes and the main process writes their results in order, so the
+# files are the same bytes whatever ``jobs`` is.
+
+#: Below this many outlet_terms rows (outlets x cells), the outlet tables are computed in
+#: the main process: starting worker processes would cost more than it saves.
+PARALLEL_FINISH_MIN_ROWS = 300_000
+#: Articles per doc_categories task.
+DOC_CATEGORIES_BLOCK = 5_000
+#: Results bigger than this come back from a worker in a file (see :func:`_run_task`).
+SPILL_BYTES = 1 << 20
+KEYNESS_COLUMNS = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
+                   "g2", "p_value", "log_ratio", "unit", "q_value", "lexicon", "category"]
+
+_FINISH: dict[str, Any] = {}
+
+
+def _init_finish(shared: dict) -> None:
+    """Set what every task needs (the seed, the articles, doc_categories' universe, outlet_terms' CSV rows)."""
+    _FINISH.clear()
+    _FINISH.update(shared)
+
+
+@dataclass(frozen=True)
+class _Spilled:
+    """A task's result left in a file by a worker (see :func:`_run_task`)."""
+
+    path: str
+
+    def load(self):
+        try:
+            with open(self.path, "rb") as f:
+                return pickle.load(f)
+        finally:
+            os.unlink(self.path)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A block of CSV rows a worker wrote to a file (see :func:`_csv_part`)."""
+
+    path: str
+
+
+def _csv_part(data: bytes) -> "bytes | _Part":
+    """A task's CSV rows as they go back: in a worker, written to a file the main process appends.
+
+    Rows are the bulk of what the tasks produce (over a gigabyte for 490 outlets); in
+    a file they are copied twice (written here, appended there) instead of five times
+    through pickling.
+    """
+    folder = _FINISH.get("spill")
+    if folder is None or not data:
+        return data
+    fd, name = tempfile.mkstemp(prefix=".rows-", dir=folder)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return _Part(name)
+
+
+def _run_task(fn: Callable, args: tuple, kwds: dict):
+    """``fn(*args, **kwds)`` in a worker; a big result is handed over in a file.
+
+    The pool sends results through a pipe, which costs about 10 ms of processor time
+    at each end per megabyte; the tables written here are over a gigabyte for a corpus
+    of 490 outlets, and the main process would spend longer receiving them than the
+    workers computing them. A file in the output folder costs a write and a read.
+    """
+    result = fn(*args, **kwds)
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) < _FINISH["spill_bytes"]:
+        return result
+    fd, name = tempfile.mkstemp(prefix=".result-", dir=_FINISH["spill"])
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return _Spilled(name)
+
+
+def _outlet_terms_task(groups: list[tuple]) -> tuple[bytes | _Part, int, list]:
+    """outlet_terms for some outlets (:func:`mediabias.stats.outlet_cell_groups` tuples).
+
+    Returns their CSV rows (see :func:`_csv_part`), the number of rows, and each
+    outlet's rows with hits as ``(outlet, values, rows)`` (for
+    :func:`mediabias.stats.outlet_rates_frame`).
+    """
+    from . import stats
+
+    csv_rows = _FINISH["rates_csv"]
+    data, kept = [], []
+    for group in groups:
+        values = stats.outlet_rates(group, len(csv_rows.uni), seed=_FINISH["seed"])
+        rows = csv_rows.rows(group[0], values)
+        data.append(rows if rows is not None else csv_rows.frame_csv(group[0], values))
+        hits = np.flatnonzero(values["count"] > 0)
+        kept.append((group[0], {c: (v[hits] if np.ndim(v) else v) for c, v in values.items()}, hits))
+    return _csv_part(b"".join(data)), len(groups) * len(csv_rows.uni), kept
+
+
+def _doc_categories_task(start: int, stop: int, doc: np.ndarray, key: np.ndarray, count: np.ndarray
+                         ) -> tuple[bytes | _Part, bytes, int]:
+    """doc_categories of the articles ``start:stop`` (their category cells: ``doc``, ``key``, ``count``).
+
+    Returns the CSV rows (see :func:`_csv_part`), the header and the number of rows.
+    """
+    from . import stats
+
+    arts = _FINISH["arts"].iloc[start:stop].reset_index(drop=True)
+    data, header, n = [], b"", 0
+    for f in stats.rate_by_article_from_cells(arts, _FINISH["uni_c"], doc - start, key, count, block=stop - start):
+        data.append(_csv_bytes(f, header=False))
+        header = header or _csv_bytes(f.iloc[:0], header=True)
+        n += len(f)
+    return _csv_part(b"".join(data)), header, n
+
+
+def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
+    """Word keyness of the outlets of ``plan`` (a :class:`mediabias.stats.WordKeyness`).
+
+    Returns the CSV rows (see :func:`_csv_part`), the header, the number of rows, and
+    each outlet's first 50 overused words (for the in-memory table).
+    """
+    data, header, n, kept = [], b"", 0, []
+    for f in plan.frames():
+        f = f.reindex(columns=KEYNESS_COLUMNS)
+        data.append(_csv_bytes(f, header=False))
+        header = header or _csv_bytes(f.iloc[:0], header=True)
+        n += len(f)
+        kept.append(f[f["g2"] > 0].head(50))
+    return _csv_part(b"".join(data)), header, n, kept
+
+
+def _keyness_entries_task(arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
+                          cnt: np.ndarray) -> tuple[pd.DataFrame, bytes | _Part, bytes]:
+    """Entry keyness (every outlet x entry): the frame, its CSV rows (see :func:`_csv_part`) and header."""
+    from . import stats
+
+    entries = stats.keyness_entries_from_cells(arts, uni, doc, key, cnt)[KEYNESS_COLUMNS]
+    return entries, _csv_part(_csv_bytes(entries, header=False)), _csv_bytes(entries, header=True)
+
+
+def _framing_table(lexicons: list, arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
+                   cnt: np.ndarray) -> pd.DataFrame:
+    """framing_shares on the framing-pair hits, rebuilt from the entry cells (one row per hit)."""
+    from . import stats
+
+    terms = {}
+    for lex in lexicons:
+        for fp in lex.framing_pairs:
+            for alt in fp.alternatives.values():
+                terms.setdefault(lex.name, set()).update(str(t).strip().casefold() for t in alt)
+    u = uni.reset_index(drop=True)
+    relevant = np.array([v != "all" and lx in terms and str(e).strip().casefold() in terms[lx]
+                         for lx, e, v in zip(u["lexicon"], u["entry"], u["voice"])], dtype=bool)
+    sel = relevant[key] if len(key) else np.zeros(0, dtype=bool)
+    reps = cnt[sel]
+    rows = u.iloc[np.repeat(key[sel], reps)].reset_index(drop=True)
+    d = np.repeat(doc[sel], reps)
+    pseudo = pd.DataFrame({"doc_id": arts["doc_id"].to_numpy(dtype=object)[d],
+                           "outlet": arts["outlet"].to_numpy(dtype=object)[d],
+                           "lexicon": rows["lexicon"].to_numpy(dtype=object),
+                           "category": rows["category"].to_numpy(dtype=object),
+                           "entry": rows["entry"].to_numpy(dtype=object),
+                           "voice": rows["voice"].to_numpy(dtype=object)})
+    return stats.framing_shares(pseudo, lexicons, articles=arts)
+
+
+class _Deferred:
+    """A task run in this process when its result is asked for (the ``jobs=1`` stand-in for AsyncResult)."""
+
+    def __init__(self, fn: Callable, args: tuple, kwds: dict):
+        self.call = (fn, args, kwds)
+
+    def get(self):
+        fn, args, kwds = self.call
+        self.call = None
+        return fn(*args, **kwds)
+
+
+class _Pending:
+    """A task submitted to the pool; ``get()`` waits for its result (fetched from its file if spilled)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def get(self):
+        result = self.handle.get()
+        return result.load() if isinstance(result, _Spilled) else result
+
+
+class _TaskRunner:
+    """Runs the outlet tables' tasks on ``jobs`` worker processes, or in this process when ``jobs == 1``.
+
+    A context manager; ``submit`` returns a handle whose ``get()`` gives the result,
+    ``ordered`` yields results in the order of the calls with at most ``window``
+    running or done but not yet consumed (so memory stays bounded). With workers, a
+    hidden folder in ``spill`` receives their big results (:func:`_run_task`); it is
+    removed on exit.
+    """
+
+    def __init__(self, jobs: int, shared: dict, spill: Path | None = None):
+        self.jobs = jobs
+        self.shared = dict(shared)
+        self.spill = spill
+        self.pool = None
+
+    def __enter__(self) -> "_TaskRunner":
+        if self.jobs > 1:
+            self.shared["spill"] = tempfile.mkdtemp(prefix=".mediabias-results-", dir=self.spill)
+            self.shared["spill_bytes"] = SPILL_BYTES
+            self.pool = _mp_context().Pool(self.jobs, initializer=_init_finish, initargs=(self.shared,))
+        else:
+            _init_finish(self.shared)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate() if exc[0] is not None else self.pool.close()
+            self.pool.join()
+        if "spill" in self.shared:
+            shutil.rmtree(self.shared["spill"], ignore_errors=True)
+        _FINISH.clear()
+
+    def submit(self, fn: Callable, *args, **kwds):
+        if self.pool is None:
+            return _Deferred(fn, args, kwds)
+        return _Pending(self.pool.apply_async(_run_task, (fn, args, kwds)))
+
+    def ordered(self, calls: Iterable[tuple], window: int | None = None) -> Iterator[Any]:
+        """``fn(*args)`` for each ``(fn, *args)`` of ``calls``, in order."""
+        window = window or 2 * self.jobs
+        pending: deque = deque()
+        for fn, *args in calls:
+            pending.append(self.submit(fn, *args))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _batches(weights: Sequence[float], n: int) -> list[range]:
+    """Consecutive ranges of ``weights``' positions, about ``n`` of them, of about equal total weight."""
+    total = float(sum(weights))
+    if not len(weights):
+        return []
+    target = total / max(1, n) if total > 0 else 1.0
+    out, start, acc = [], 0, 0.0
+    for i, w in enumerate(weights):
+        acc += w
+        if acc >= target:
+            out.append(range(start, i + 1))
+            start, acc = i + 1, 0.0
+    if start < len(weights):
+        out.append(range(start, len(weights)))
+    return out
 
 
 # ---------------------------------------------------------------- aggregation
@@ -440,13 +926,16 @@ class Aggregator:
                                         (remap[code] if len(code) else code).astype(np.int32), arrays))
         self.actors |= r.actors
         self.voices |= r.voices
-        vocab = self.vocab
-        for outlet, cnt in r.words.items():
-            o = self.outlet_codes.setdefault(outlet, len(self.outlet_codes))
-            ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in cnt), dtype=np.int64, count=len(cnt))
-            vals = np.fromiter(cnt.values(), dtype=np.int64, count=len(cnt))
-            self._words_pending.append(((np.int64(o) << 32) | ids, vals))
-            self._words_pending_n += len(ids)
+        vocab, w = self.vocab, r.words
+        if len(w.count):
+            ids = np.fromiter((vocab.setdefault(x, len(vocab)) for x in w.words), dtype=np.int64, count=len(w.words))
+            codes = np.asarray([self.outlet_codes.setdefault(o, len(self.outlet_codes)) for o in w.outlets],
+                               dtype=np.int64)
+            self._words_pending.append(((codes[w.outlet] << 32) | ids[w.word], w.count))
+            self._words_pending_n += len(w.count)
+        else:
+            for o in w.outlets:
+                self.outlet_codes.setdefault(o, len(self.outlet_codes))
         if self._words_pending_n > 2_000_000:
             self._merge_words()
 
@@ -504,10 +993,14 @@ class Aggregator:
         bounds = np.searchsorted(kr[order], np.arange(len(keys) + 1))
         return [keys[i] for i in order_keys], bounds, arrays
 
-    def finish(self, write_doc_categories: Callable[[pd.DataFrame], None],
-               write_keyness: Callable[[pd.DataFrame], None],
-               write_outlet_terms: Callable[[pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
-        """The outlet tables (in memory), with doc_categories and keyness handed to writers in blocks."""
+    def finish(self, writers: dict[str, "TableWriter"], jobs: int = 1) -> dict[str, pd.DataFrame]:
+        """The outlet tables: doc_categories, outlet_terms and keyness are written to ``writers`` here.
+
+        Returns the outlet tables held in memory (outlet_terms: its rows with hits;
+        keyness: every entry row and each outlet's first 50 overused words). With
+        ``jobs > 1`` and enough rows to be worth it, the work runs on ``jobs`` worker
+        processes (see :class:`_TaskRunner`); the bytes written are the same.
+        """
         from . import stats
         from .match import unmatched_entries
         from .sentiment import actor_sentiment_by_outlet_from_partials, sentiment_by_outlet_from_partials
@@ -527,38 +1020,101 @@ class Aggregator:
         uni_c, doc_c, key_c, cnt_c = self._cell_arrays("category", rank)
         seen = uni_e[["lexicon", "category", "entry"]].drop_duplicates()
         tables["unmatched_entries"] = unmatched_entries(seen, self.lexicons)
-        for block in stats.rate_by_article_from_cells(arts, uni_c, doc_c, key_c, cnt_c):
-            write_doc_categories(block)
-        if write_outlet_terms is None:
-            tables["outlet_terms"] = stats.rate_by_outlet_from_cells(arts, uni_e, doc_e, key_e, cnt_e, "entry",
-                                                                     seed=seed)
-        else:  # written outlet by outlet (490 outlets x 3,000 entries x 3 voices is millions of rows);
-            kept = []  # in memory: the rows with hits
-            for f in stats.iter_rate_by_outlet_from_cells(arts, uni_e, doc_e, key_e, cnt_e, "entry", seed=seed):
-                write_outlet_terms(f)
-                kept.append(f[f["count"] > 0])
-            tables["outlet_terms"] = (pd.concat(kept, ignore_index=True) if kept else
-                                      stats.rate_by_outlet_from_cells(arts, uni_e, doc_e, key_e, cnt_e, "entry"))
-            if not kept:
-                write_outlet_terms(tables["outlet_terms"])
-        tables["outlet_categories"] = stats.rate_by_outlet_from_cells(arts, uni_c, doc_c, key_c, cnt_c, "category",
-                                                                      seed=seed)
-        keys, bounds, arrays = self._runs("sentiment", rank)
-        tables["outlet_sentiment"] = sentiment_by_outlet_from_partials(
-            keys, bounds, arrays, docs[["outlet", "polarity", "subjectivity"]], seed=seed)
-        keys, bounds, arrays = self._runs("actor", rank)
-        tables["outlet_actor_sentiment"] = actor_sentiment_by_outlet_from_partials(
-            keys, bounds, arrays, docs["outlet"].astype(str).value_counts(), self.actors, self.voices, seed=seed)
-        tables["keyness"] = self._keyness(arts, uni_e, doc_e, key_e, cnt_e, write_keyness)
-        tables["framing_pairs"] = self._framing(arts, uni_e, doc_e, key_e, cnt_e)
-        return tables
+        n_outlets = arts["outlet"].nunique()
+        if jobs > 1 and n_outlets * len(uni_e) < PARALLEL_FINISH_MIN_ROWS:
+            jobs = 1
+        shared = {"seed": seed, "arts": arts, "uni_c": uni_c, "rates_csv": RateRowsCsv(uni_e, "entry")}
+        with _TaskRunner(jobs, shared, spill=writers["outlet_terms"].path.parent) as run:
+            # the tables kept in memory, each one task; the biggest first
+            keys_a, bounds_a, arrays_a = self._runs("actor", rank)
+            side = {"outlet_actor_sentiment": run.submit(
+                actor_sentiment_by_outlet_from_partials, keys_a, bounds_a, arrays_a,
+                docs["outlet"].astype(str).value_counts(), self.actors, self.voices, seed=seed)}
+            side["keyness_entries"] = run.submit(_keyness_entries_task, arts, uni_e, doc_e, key_e, cnt_e)
+            side["outlet_categories"] = run.submit(stats.rate_by_outlet_from_cells, arts, uni_c, doc_c, key_c, cnt_c,
+                                                   "category", seed=seed)
+            side["framing_pairs"] = run.submit(_framing_table, self.lexicons, arts, uni_e, doc_e, key_e, cnt_e)
+            keys_s, bounds_s, arrays_s = self._runs("sentiment", rank)
+            side["outlet_sentiment"] = run.submit(sentiment_by_outlet_from_partials, keys_s, bounds_s, arrays_s,
+                                                  docs[["outlet", "polarity", "subjectivity"]], seed=seed)
+            del keys_a, bounds_a, arrays_a, keys_s, bounds_s, arrays_s
+            # the big tables, written in order as their parts come back; one stream of tasks, so
+            # the workers keep busy while this process prepares, receives and writes (keyness
+            # first: its entry rows, one task started early, follow its word rows)
+            words = self._keyness_words(arts, writers["keyness"])
 
-    def _keyness(self, arts, uni, doc, key, cnt, write) -> pd.DataFrame:
-        """Write keyness (words, then entries) in blocks; return the entry rows and the top word rows."""
+            def keyness_done():
+                entries, data, header = side.pop("keyness_entries").get()
+                if len(entries) or writers["keyness"].rows == 0:
+                    writers["keyness"].write_csv(data, header, len(entries))
+                tables["keyness"] = pd.concat([*words.kept, entries], ignore_index=True) if words.kept else entries
+
+            words.done = keyness_done
+            streams = [words, self._doc_categories(arts, uni_c, doc_c, key_c, cnt_c, writers["doc_categories"]),
+                       self._outlet_terms(arts, uni_e, doc_e, key_e, cnt_e, shared["rates_csv"],
+                                          writers["outlet_terms"], tables)]
+            calls = [(stream, call) for stream in streams for call in stream.calls]
+            results = run.ordered([call for _, call in calls], window=16 * run.jobs)
+            for stream in streams:
+                for _ in stream.calls:
+                    stream.take(next(results))
+                stream.done()
+            for name, handle in side.items():
+                tables[name] = handle.get()
+        return {name: tables[name] for name in ("unmatched_entries", "outlet_terms", "outlet_categories",
+                                                 "outlet_sentiment", "outlet_actor_sentiment", "keyness",
+                                                 "framing_pairs")}
+
+    def _doc_categories(self, arts, uni, doc, key, cnt, writer: "TableWriter") -> "_Stream":
+        """doc_categories (every article x category x voice, zeros included), in blocks of articles."""
         from . import stats
 
-        cols = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
-                "g2", "p_value", "log_ratio", "unit", "q_value", "lexicon", "category"]
+        if len(uni) == 0:  # no hit at all: the header only
+            for f in stats.rate_by_article_from_cells(arts, uni, doc, key, cnt):
+                writer.write_csv(_csv_bytes(f, header=False), _csv_bytes(f, header=True), len(f))
+            return _Stream([], None)
+        order = np.argsort(doc, kind="stable")
+        doc, key, cnt = doc[order], key[order], cnt[order]
+        calls = []
+        for start in range(0, len(arts), DOC_CATEGORIES_BLOCK):
+            stop = min(len(arts), start + DOC_CATEGORIES_BLOCK)
+            lo, hi = np.searchsorted(doc, [start, stop])
+            calls.append((_doc_categories_task, start, stop, doc[lo:hi], key[lo:hi], cnt[lo:hi]))
+        return _Stream(calls, lambda result: writer.write_csv(result[0], result[1] or None, result[2]))
+
+    def _outlet_terms(self, arts, uni, doc, key, cnt, csv_rows: RateRowsCsv, writer: "TableWriter",
+                      tables: dict) -> "_Stream":
+        """outlet_terms, written outlet by outlet; its rows with hits go to ``tables`` (the in-memory table).
+
+        490 outlets x 3,000 entries x 3 voices is millions of rows: they are never
+        held whole, nor built as DataFrames (see :class:`RateRowsCsv`). Batches of
+        outlets of about equal work (the bootstrap grows with the outlet's cells) are
+        the tasks.
+        """
+        from . import stats
+
+        if len(uni) == 0:
+            empty = tables["outlet_terms"] = stats.rate_by_outlet_from_cells(arts, uni, doc, key, cnt, "entry")
+            writer.write_csv(_csv_bytes(empty, header=False), _csv_bytes(empty, header=True), 0)
+            return _Stream([], None)
+        groups = list(stats.outlet_cell_groups(arts, doc, key, cnt))
+        weights = [len(uni) + 50 * len(g[2]) for g in groups]
+        kept: list = []
+
+        def take(result):
+            data, n, part = result
+            writer.write_csv(data, csv_rows.header, n)
+            kept.extend(part)
+
+        def done():
+            tables["outlet_terms"] = stats.outlet_rates_frame(csv_rows.uni, kept, "entry")
+
+        return _Stream([(_outlet_terms_task, groups[b.start:b.stop]) for b in _batches(weights, 64)], take, done)
+
+    def _keyness_words(self, arts, writer: "TableWriter") -> "_Stream":
+        """Word keyness, written outlet by outlet; each outlet's first 50 overused words go to its ``kept``."""
+        from . import stats
+
         self._merge_words()
         keys, vals = self._words
         outlets = sorted(set(map(str, arts["outlet"].unique())) | set(self.outlet_codes))
@@ -567,49 +1123,34 @@ class Aggregator:
         remap = np.asarray([where[code_to_outlet[c]] for c in range(len(code_to_outlet))], dtype=np.int64)
         outlet_idx = remap[keys >> 32] if len(keys) else keys
         word_idx = keys & 0xFFFFFFFF
-        kept = []
-        wrote = False
-        info: dict = {}
-        frames = stats.keyness_words_from_sparse(outlets, list(self.vocab), outlet_idx, word_idx, vals,
-                                                 max_rows=self.keyness_max_rows, top=self.keyness_top, info=info)
-        for f in frames:
-            f = f.reindex(columns=cols)
-            write(f)
-            wrote = True
-            kept.append(f[f["g2"] > 0].head(50))
-        if info.get("capped"):
+        plan = stats.WordKeyness.from_sparse(outlets, list(self.vocab), outlet_idx, word_idx, vals,
+                                             max_rows=self.keyness_max_rows, top=self.keyness_top)
+        if plan is None:
+            return _Stream([], None)
+        kept: list[pd.DataFrame] = []
+        if plan.capped:
             self.notes.append(f"keyness.csv: word keyness of {len(outlets)} outlets x "
-                              f"{info['full_rows'] // max(len(outlets), 1):,} words would be {info['full_rows']:,} "
+                              f"{plan.full_rows // max(len(outlets), 1):,} words would be {plan.full_rows:,} "
                               f"rows; each outlet's {self.keyness_top} most overused and {self.keyness_top} most "
                               "underused words are written (values as in the full table)")
-        entries = stats.keyness_entries_from_cells(arts, uni, doc, key, cnt)
-        if len(entries) or not wrote:
-            write(entries[cols])
-        return pd.concat([*kept, entries[cols]], ignore_index=True) if kept else entries[cols]
 
-    def _framing(self, arts, uni, doc, key, cnt) -> pd.DataFrame:
-        """framing_shares on the framing-pair hits, rebuilt from the cells (one row per hit)."""
-        from . import stats
+        def take(result):
+            data, header, n, part = result
+            writer.write_csv(data, header or None, n)
+            kept.extend(part)
 
-        terms = {}
-        for lex in self.lexicons:
-            for fp in lex.framing_pairs:
-                for alt in fp.alternatives.values():
-                    terms.setdefault(lex.name, set()).update(str(t).strip().casefold() for t in alt)
-        u = uni.reset_index(drop=True)
-        relevant = np.array([v != "all" and lx in terms and str(e).strip().casefold() in terms[lx]
-                             for lx, e, v in zip(u["lexicon"], u["entry"], u["voice"])], dtype=bool)
-        sel = relevant[key] if len(key) else np.zeros(0, dtype=bool)
-        reps = cnt[sel]
-        rows = u.iloc[np.repeat(key[sel], reps)].reset_index(drop=True)
-        d = np.repeat(doc[sel], reps)
-        pseudo = pd.DataFrame({"doc_id": arts["doc_id"].to_numpy(dtype=object)[d],
-                               "outlet": arts["outlet"].to_numpy(dtype=object)[d],
-                               "lexicon": rows["lexicon"].to_numpy(dtype=object),
-                               "category": rows["category"].to_numpy(dtype=object),
-                               "entry": rows["entry"].to_numpy(dtype=object),
-                               "voice": rows["voice"].to_numpy(dtype=object)})
-        return stats.framing_shares(pseudo, self.lexicons, articles=arts)
+        return _Stream([(_keyness_words_task, plan.subset(b)) for b in _batches([1] * len(outlets), 32)], take,
+                       kept=kept)
+
+
+@dataclass
+class _Stream:
+    """A table written from tasks' results: the calls, what to do with each result (in order), then ``done()``."""
+
+    calls: list
+    take: Callable | None
+    done: Callable[[], None] = lambda: None
+    kept: list = field(default_factory=list)  # what is kept in memory
 
 
 # ---------------------------------------------------------------- the run
@@ -760,8 +1301,7 @@ def run_engine(stream, out: Path, lexicons: Sequence, *, seed: int, jobs: int = 
 
             writers["dropped_lines"].write_frame(pd.DataFrame({c: pd.Series(dtype=object) for c in LINE_COLUMNS}))
         t = time.perf_counter()
-        tables = agg.finish(writers["doc_categories"].write_frame, writers["keyness"].write_frame,
-                            writers["outlet_terms"].write_frame)
+        tables = agg.finish(writers, jobs=jobs)
         timing["aggregate"] = time.perf_counter() - t
         timing["total"] = time.perf_counter() - started
         timing["chunks_cpu"] = chunk_cpu[0]

@@ -34,9 +34,11 @@ Input tables
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -162,6 +164,7 @@ def _as_weights(idx: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(flat, minlength=b * n).reshape(b, n)
 
 
+@functools.lru_cache(maxsize=4096)
 def _expanded_tail(n: int, level: float) -> float:
     """Tail probability of the expanded percentile interval (Hesterberg 2015).
 
@@ -169,6 +172,9 @@ def _expanded_tail(n: int, level: float) -> float:
     n/(n-1) variance bias and uses normal instead of t quantiles). The expanded
     version reads the bootstrap distribution at ``Phi(-sqrt(n/(n-1)) * t_{n-1, 1-a/2})``
     instead of ``a/2``; it tends to ``a/2`` as n grows (n=30, 95%: 1.88% instead of 2.5%).
+
+    Cached: the actor-sentiment table bootstraps thousands of groups, mostly of a few
+    sizes, and each scipy call costs about half a millisecond.
     """
     alpha = 1.0 - level
     if n < 2:
@@ -182,6 +188,17 @@ def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory) -> t
     ``num`` is ``(n, K)`` (dense or scipy sparse) or ``(n,)``; ``den`` is ``(n,)``.
     ``seed_seq_factory()`` returns a fresh generator with the same stream each call
     (blocks of columns are computed with the same resamples).
+
+    Speed, with the same numbers as ``np.percentile(boot, pct, axis=0)`` on the
+    ``(n_boot, K)`` resampled ratios: they are held column by column (``(K,
+    n_boot)``, each column contiguous) and sorted with numpy's vectorised sort; the
+    percentiles are then read off the sorted columns (:func:`_sorted_percentiles`).
+    A percentile depends only on a column's values, not on their order or layout
+    (with one exception, -0.0 and 0.0, handled below), and numpy's own selection (a
+    partition at six points striding across ``K`` columns) was most of the time of
+    outlet_terms for the thousands of terms of a large outlet. A column holds a NaN
+    (0/0) exactly when its sorted last value is NaN; those blocks go through
+    ``np.nanpercentile`` as before.
     """
     is_sparse = sparse.issparse(num)
     if not is_sparse:
@@ -197,37 +214,112 @@ def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory) -> t
     if n == 0 or k == 0 or n_boot <= 0:
         return low, high
     tail = _expanded_tail(n, level)
-    block = max(1, 20_000_000 // n_boot)
+    pct = [100 * tail, 100 * (1 - tail)]
+    # Integer-valued tokens (always, for rates): their resampled sums in integers, the
+    # same numbers as BLAS's float product (exact below 2**53), without BLAS threads
+    # spinning on the processors the other workers use.
+    den_int = None
+    if is_sparse and np.all(np.isfinite(den)) and np.array_equal(den, np.round(den)) and \
+            float(np.abs(den).max(initial=0)) * n < 2.0 ** 53:
+        den_int = den.astype(np.int64)
+    # Columns in blocks: the resamples are drawn again for each block (the same ones),
+    # which costs ~ n x n_boot, so blocks are of at least 4 n columns; at most
+    # 20,000,000 values; otherwise small enough to stay in the processor's cache.
+    block = max(1, min(20_000_000 // n_boot, max(4 * n, 2_000_000 // n_boot)))
     for start in range(0, k, block):
         stop = min(k, start + block)
         part = num[:, start:stop]
-        part_t = part.T.tocsr() if is_sparse else None
+        part_t = part.T.tocsr() if is_sparse else np.ascontiguousarray(part.T)  # a row per column
         rng = seed_seq_factory()
-        boot = np.empty((n_boot, stop - start))
+        boot = np.empty((stop - start, n_boot))  # column x resample
         pos = 0
+        # can a ratio be -0.0? Not with non-negative counts and tokens (outlet_terms)
+        signed = not is_sparse or bool((part.data < 0).any() or (den < 0).any())
         for idx in _index_chunks(n, n_boot, rng):
             if is_sparse:
                 # integer counts and integer-valued tokens: exact in any summation order
                 w = _as_weights(idx, n)
-                d = w @ den
-                nm = np.asarray(part_t @ w.T).T
+                d = (w @ den_int).astype(np.float64) if den_int is not None else w @ den
+                nm = np.asarray(part_t @ w.T)
             else:
                 # gather and sum with numpy (not BLAS), so float results do not depend
                 # on the machine's BLAS kernel: byte-identical tables everywhere
-                d = den[idx].sum(axis=1)
-                nm = np.stack([part[:, j][idx].sum(axis=1) for j in range(part.shape[1])], axis=1)
+                d = np.take(den, idx).sum(axis=1)
+                nm = np.stack([np.take(column, idx).sum(axis=1) for column in part_t], axis=0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                boot[pos:pos + len(idx)] = nm / d[:, None]
+                np.divide(nm, d[None, :], out=boot[:, pos:pos + len(idx)])
             pos += len(idx)
-        pct = [100 * tail, 100 * (1 - tail)]
-        if np.isnan(boot).any():
-            with np.errstate(all="ignore"), _quiet():
-                lo, hi = np.nanpercentile(boot, pct, axis=0)
+        # Sorting keeps each column's values but not which of several equal values
+        # comes where; only -0.0 and 0.0 are equal without being the same bits, so a
+        # block holding a -0.0 keeps numpy's own selection on the resample order.
+        if signed and np.signbit(boot[boot == 0]).any():
+            lo, hi = _percentiles(boot, pct, np.isnan(boot).any())
         else:
-            lo, hi = np.percentile(boot, pct, axis=0)
+            boot.sort(axis=1)  # NaN last
+            nan = np.isnan(boot[:, -1]).any()
+            if not nan and _sorted_percentiles_exact(n_boot):
+                lo, hi = _sorted_percentiles(boot, pct)
+            else:
+                lo, hi = _percentiles(boot, pct, nan)
         low[start:stop] = lo
         high[start:stop] = hi
     return low, high
+
+
+def _percentiles(rows: np.ndarray, pct: list, nan: bool) -> np.ndarray:
+    """``np.percentile`` (``np.nanpercentile`` when ``nan``) of each row (overwritten)."""
+    if nan:
+        with np.errstate(all="ignore"), _quiet():
+            return np.nanpercentile(rows, pct, axis=1, overwrite_input=True)
+    return np.percentile(rows, pct, axis=1, overwrite_input=True)
+
+
+def _sorted_percentiles(rows: np.ndarray, pct: list) -> np.ndarray:
+    """``np.percentile(rows, pct, axis=1)`` for ``rows`` sorted along axis 1 and without NaN.
+
+    numpy's default ("linear") method reads, at virtual index ``(n - 1) * q``, the
+    order statistics below and above and interpolates them with its two-sided
+    ``_lerp``; this does the same arithmetic in the same order on the already sorted
+    rows, instead of selecting the order statistics again. Whether it gives
+    ``np.percentile``'s numbers on the installed numpy is checked before use
+    (:func:`_sorted_percentiles_exact`).
+    """
+    n = rows.shape[1]
+    virtual = (n - 1) * np.true_divide(pct, 100)
+    previous = np.floor(virtual)
+    after = previous + 1
+    previous[virtual >= n - 1] = after[virtual >= n - 1] = -1
+    previous[virtual < 0] = after[virtual < 0] = 0
+    previous, after = previous.astype(np.intp), after.astype(np.intp)
+    gamma = np.asanyarray(virtual - previous, dtype=virtual.dtype).reshape(-1, 1)
+    a, b = rows[:, previous].T, rows[:, after].T
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting="unsafe", dtype=out.dtype)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _sorted_percentiles_exact(n: int) -> bool:
+    """Whether :func:`_sorted_percentiles` gives ``np.percentile``'s numbers (bit for bit) on rows of ``n``.
+
+    Checked once per process and row length, on awkward values (magnitudes from
+    1e-300 to 1e300, ties, zeros, infinities) and percentiles (0, 100, halves, the
+    bootstrap's tails, random ones).
+    """
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((40, n)) * 10.0 ** rng.integers(-300, 300, (40, n))
+    x[1] = 0.0
+    x[2, ::2] = -0.0  # zeros of one sign per row: rows with both are not sorted (see _bootstrap_ratio)
+    x[3] = np.abs(np.round(x[3] * 1e-300))
+    x[4, :: 3] = np.inf
+    x[5, 1:: 4] = -np.inf
+    x[6] = 7.0
+    pct = [0.0, 100.0, 50.0, 2.5, 97.5, 100 * _expanded_tail(30, 0.95), *rng.uniform(0, 100, 6)]
+    with np.errstate(all="ignore"):
+        expected = np.percentile(x, pct, axis=1)
+        got = _sorted_percentiles(np.sort(x, axis=1), pct)
+    return expected.shape == got.shape and expected.tobytes() == got.tobytes()
 
 
 class _quiet:
@@ -571,42 +663,92 @@ def _cell_arrays(arts: pd.DataFrame, uni: pd.DataFrame, cc: pd.DataFrame, keys: 
     return cell_doc, cell_key, cc["count"].to_numpy(dtype=np.int64)
 
 
-def _outlet_rate_frame(outlet, uni: pd.DataFrame, tok: np.ndarray, rows: np.ndarray, cells: np.ndarray,
-                       counts: np.ndarray, n_boot: int, seed: int, min_docs_bootstrap: int,
-                       level_ci: float) -> pd.DataFrame:
-    """One outlet's rows of :func:`rate_by_outlet`.
+def _poisson_ci_by_value(count: np.ndarray, exposure, level: float, per: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`poisson_ci` of an array of counts, computed once per distinct count.
 
-    ``tok``: the outlet's articles' tokens, in doc_id order; ``rows``, ``cells``,
-    ``counts``: the non-zero (article position, row of ``uni``, count) cells.
+    The same numbers as ``poisson_ci(count, exposure, ...)`` (it works element by
+    element), but an outlet's ~10,000 terms have a few dozen distinct counts (most
+    are 0), and scipy's chi-square quantiles cost about a microsecond each.
     """
+    values, where = np.unique(count, return_inverse=True)
+    lo, hi = poisson_ci(values, exposure, level=level, per=per)
+    return np.asarray(lo, dtype=float)[where], np.asarray(hi, dtype=float)[where]
+
+
+def outlet_rates(group: tuple, k: int, n_boot: int = 2000, seed: int = DEFAULT_SEED, min_docs_bootstrap: int = 10,
+                 level_ci: float = 0.95) -> dict[str, Any]:
+    """The numbers of one outlet's rows of :func:`rate_by_outlet_from_cells`, without a frame.
+
+    ``group``: a tuple of :func:`outlet_cell_groups` (outlet, its articles' tokens in
+    doc_id order, and its non-zero cells as article position, row of the universe and
+    count); ``k``: rows of the universe. Returns ``{column: value}`` for the columns
+    ``count`` .. ``caveat``: arrays of ``k`` values, or one scalar for ``n_docs``,
+    ``n_tokens`` and ``caveat``. Kept apart from the frame (:func:`outlet_rate_frame`)
+    so that ``mediabias report`` can write millions of rows without building a
+    DataFrame per outlet.
+    """
+    outlet, tok, rows, cells, counts = group
     n = len(tok)
-    k = len(uni)
     total_tok = int(tok.sum())
     mat = sparse.csr_matrix((counts, (rows, cells)), shape=(n, k), dtype=np.int64)
     count = np.asarray(mat.sum(axis=0)).ravel()
     with_term = np.diff(mat.tocsc().indptr)
     rate = count / total_tok * 1000 if total_tok > 0 else np.full(k, np.nan)
-    lo, hi = poisson_ci(count, total_tok, level=level_ci, per=1000)
-    lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    lo, hi = _poisson_ci_by_value(count, total_tok, level_ci, 1000)
     method = np.full(k, "exact-poisson", dtype=object)
     if n >= min_docs_bootstrap and n_boot > 0:
         use = np.flatnonzero(count > 0)
         if use.size:
+            # one resampling of the outlet's articles for all its terms (a sparse product)
             blo, bhi = _bootstrap_ratio(mat[:, use], tok.astype(np.float64), n_boot, level_ci,
                                         lambda: _rng(seed, outlet))
             lo[use], hi[use] = blo * 1000, bhi * 1000
             method[use] = "bootstrap"
+    return {"count": count, "n_docs": n, "docs_with_term": with_term.astype(np.int64), "n_tokens": total_tok,
+            "rate_per_1k": rate, "ci_low": lo, "ci_high": hi, "ci_method": method,
+            "caveat": CAVEAT_FEW_ARTICLES if n < MIN_ARTICLES else ""}
+
+
+def outlet_rate_frame(outlet, uni: pd.DataFrame, values: dict[str, Any], level: str = "entry") -> pd.DataFrame:
+    """One outlet's rows of :func:`rate_by_outlet` from the universe and :func:`outlet_rates`' values."""
+    keys = _KEYS[level]
+    cols = ["outlet", *keys, "voice", "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
+            "ci_low", "ci_high", "ci_method", "caveat"]
     f = uni.copy()
     f.insert(0, "outlet", outlet)
-    f["count"] = count
-    f["n_docs"] = n
-    f["docs_with_term"] = with_term.astype(np.int64)
-    f["n_tokens"] = total_tok
-    f["rate_per_1k"] = rate
-    f["ci_low"] = lo
-    f["ci_high"] = hi
-    f["ci_method"] = method
-    f["caveat"] = CAVEAT_FEW_ARTICLES if n < MIN_ARTICLES else ""
+    for name, v in values.items():
+        f[name] = v
+    f = f[cols]
+    for c in ("count", "n_docs", "docs_with_term", "n_tokens"):
+        f[c] = f[c].astype(np.int64)
+    return f
+
+
+def outlet_rates_frame(uni: pd.DataFrame, results: list[tuple], level: str = "entry") -> pd.DataFrame:
+    """Several outlets' rows of :func:`rate_by_outlet` as one frame (index from 0).
+
+    ``results``: ``(outlet, values, rows)``: ``values`` from :func:`outlet_rates`,
+    ``rows`` the positions in ``uni`` kept, with ``values``' arrays restricted to them
+    (or None: every row). The frame concatenating each outlet's
+    :func:`outlet_rate_frame` (restricted to ``rows``) would be, built at once: a
+    frame per outlet costs milliseconds of pandas bookkeeping, and 490 of them add up.
+    """
+    picks = [np.arange(len(uni)) if rows is None else np.asarray(rows, dtype=np.int64) for _, _, rows in results]
+    sizes = [len(p) for p in picks]
+    f = uni.iloc[np.concatenate(picks) if picks else []].reset_index(drop=True)
+    f.insert(0, "outlet", np.repeat(np.asarray([o for o, _, _ in results], dtype=object), sizes))
+    for name in (results[0][1] if results else ()):
+        parts = [v[name] for _, v, _ in results]
+        if all(np.ndim(p) == 0 for p in parts):  # one value per outlet
+            f[name] = np.repeat(np.asarray(parts, dtype=object if isinstance(parts[0], str) else None), sizes)
+        else:
+            f[name] = np.concatenate(parts)
+    keys = _KEYS[level]
+    cols = ["outlet", *keys, "voice", "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
+            "ci_low", "ci_high", "ci_method", "caveat"]
+    f = f.reindex(columns=cols)
+    for c in ("count", "n_docs", "docs_with_term", "n_tokens"):
+        f[c] = f[c].astype(np.int64)
     return f
 
 
@@ -664,6 +806,23 @@ def keyness(counts_target, counts_reference, total_target=None, total_reference=
 
 
 def _keyness_frame(terms, a, b, c, d, full_table, extra: dict | None = None) -> pd.DataFrame:
+    """The keyness table of ``terms`` (counts ``a`` in ``c`` tokens against ``b`` in ``d``), sorted."""
+    return _keyness_rows(*_keyness_columns(terms, a, b, c, d, full_table, extra))
+
+
+def _keyness_columns(terms, a, b, c, d, full_table, extra: dict | None = None,
+                     tie_rank: np.ndarray | None = None) -> tuple[dict[str, Any], np.ndarray]:
+    """The columns of :func:`_keyness_frame` (term order) and the frame's row order.
+
+    The order is g2 descending, then term, then ``extra``.
+
+    ``tie_rank``: each term's position in the (term, *extra) order, when the caller
+    knows it (it is the same for every outlet); computed here otherwise. Sorting with
+    ``np.lexsort`` on that rank gives exactly pandas' stable ``sort_values`` on those
+    columns, without factorizing thousands of strings per outlet.
+    """
+    as_array = (lambda v: v if isinstance(v, np.ndarray) else np.asarray(v, dtype=object))
+    terms, extra = as_array(terms), {name: as_array(v) for name, v in (extra or {}).items()}
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     g = g2_statistic(a, b, np.full(a.shape, c), np.full(b.shape, d), full_table=full_table)
@@ -673,21 +832,54 @@ def _keyness_frame(terms, a, b, c, d, full_table, extra: dict | None = None) -> 
         sign = np.sign(a / c - b / d) if (c > 0 and d > 0) else np.zeros(a.shape)
         log_ratio = np.log2(ft / fr)
     g = np.where(np.isfinite(g), g * sign, np.nan)
-    out = pd.DataFrame({
-        "term": terms,
-        "count_target": a.astype(np.int64),
-        "count_reference": b.astype(np.int64),
-        "total_target": np.int64(round(c)),
-        "total_reference": np.int64(round(d)),
-        "g2": g + 0.0,  # no -0.0
-        "p_value": sps.chi2.sf(np.abs(g), 1),
-        "log_ratio": log_ratio,
-    })
-    for name, values in (extra or {}).items():
-        out[name] = values
-    out["_neg"] = -out["g2"]
-    out = out.sort_values(["_neg", "term", *(extra or {})], kind="stable").drop(columns="_neg")
-    return out.reset_index(drop=True)
+    g2 = g + 0.0  # no -0.0
+    cols = {"term": terms, "count_target": a.astype(np.int64), "count_reference": b.astype(np.int64),
+            "total_target": np.int64(round(c)), "total_reference": np.int64(round(d)), "g2": g2,
+            "p_value": _chi2_sf_df1(np.abs(g)), "log_ratio": log_ratio, **(extra or {})}
+    if tie_rank is None:
+        tie_rank = _tie_rank(terms, extra)
+    if tie_rank is None:  # terms that do not compare (not strings): let pandas sort
+        f = pd.DataFrame(cols)
+        order = f.assign(_neg=-f["g2"]).sort_values(["_neg", "term", *(extra or {})], kind="stable").index
+        order = order.to_numpy()
+    else:
+        order = np.lexsort((tie_rank, -g2))  # NaN g2 last, like pandas
+    return cols, order
+
+
+def _keyness_rows(cols: dict[str, Any], rows: np.ndarray) -> pd.DataFrame:
+    """The frame of :func:`_keyness_columns`' columns, rows ``rows`` (positions), in that order."""
+    first = ["term", "count_target", "count_reference", "total_target", "total_reference", "g2", "p_value",
+             "log_ratio"]
+    pick = (lambda v: v[rows] if isinstance(v, np.ndarray) and v.ndim == 1 else v)
+    out = pd.DataFrame({name: pick(cols[name]) for name in first})
+    for name in cols:
+        if name not in first:
+            out[name] = pick(cols[name])
+    return out
+
+
+def _chi2_sf_df1(x: np.ndarray) -> np.ndarray:
+    """``scipy.stats.chi2.sf(x, 1)``, computed once per distinct value (the same numbers).
+
+    Keyness has tens of thousands of words per outlet but far fewer distinct
+    (count, count) pairs, and scipy's survival function costs about 0.3 us a value.
+    """
+    x = np.asarray(x, dtype=float)
+    values, where = np.unique(x, return_inverse=True)
+    return np.asarray(sps.chi2.sf(values, 1), dtype=float)[where.reshape(x.shape)]
+
+
+def _tie_rank(terms, extra: dict | None) -> np.ndarray | None:
+    """Each row's position in the order (term, *extra), or None when the values do not compare."""
+    keys = list(zip(terms, *extra.values())) if extra else list(terms)
+    try:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+    except TypeError:
+        return None
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(keys))
+    return rank
 
 
 def _word_counts(articles: pd.DataFrame, lowercase: bool) -> dict[str, Counter]:
@@ -781,28 +973,39 @@ def keyness_by_outlet(articles: pd.DataFrame | None = None, matches: pd.DataFram
 
 
 def _keyness_outlet_frames(terms: np.ndarray, extras: dict, outlets: list, column, corpus: np.ndarray, totals,
-                           unit: str, min_count: int, full_table: bool):
+                           unit: str, min_count: int, full_table: bool, top: int | None = None,
+                           grand: int | None = None):
     """Each outlet's keyness frame, in ``outlets`` order (the loop of :func:`keyness_by_outlet`).
 
     ``column(outlet)`` gives the outlet's count of every term (aligned with ``terms``),
     ``corpus`` the corpus count of every term, ``totals[outlet]`` the outlet's total.
+    ``top``: an outlet with more than ``2 * top`` terms gets only its first and last
+    ``top`` rows (values, q_value included, as in the full frame), and only those
+    rows are built. ``grand``: the corpus total (default: the sum of ``outlets``' totals;
+    given when ``outlets`` is a part of the corpus' outlets).
     """
     base = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
             "g2", "p_value", "log_ratio", "unit", "q_value"]
     cols = base + (["lexicon", "category"] if unit == "entry" else [])
     keep = corpus >= min_count
-    grand = int(sum(int(totals[o]) for o in outlets))
+    if grand is None:
+        grand = int(sum(int(totals[o]) for o in outlets))
     kept_terms = terms[keep]
     kept_extra = {name: values[keep] for name, values in extras.items()}
+    tie_rank = _tie_rank(kept_terms, kept_extra)  # the same for every outlet
     for outlet in outlets:
         a = column(outlet)[keep]
         b = corpus[keep] - a
         c = float(totals[outlet])
         d = float(grand - totals[outlet])
-        f = _keyness_frame(kept_terms, a, b, c, d, full_table, kept_extra)
+        values, order = _keyness_columns(kept_terms, a, b, c, d, full_table, kept_extra, tie_rank)
+        q = benjamini_hochberg(values["p_value"][order])  # over all the outlet's terms
+        n = len(q)
+        keep_rows = np.r_[0:top, n - top:n] if top is not None and n > 2 * top else slice(None)
+        f = _keyness_rows(values, order[keep_rows])
         f.insert(0, "outlet", outlet)
         f["unit"] = unit
-        f["q_value"] = benjamini_hochberg(f["p_value"].to_numpy())
+        f["q_value"] = q[keep_rows]
         yield f[cols]
 
 
@@ -890,13 +1093,14 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
             if by_voice:
                 variants.append(hits[hits["voice"].isin(["outlet", "quoted"])])
             for h in variants:
-                for (outlet, v), grp in h.groupby(["outlet", "voice"], sort=True):
-                    counts = grp["alternative"].value_counts()
-                    total = int(len(grp))
-                    n_docs = int(grp["doc_id"].nunique())
+                # per (outlet, voice), in sorted order: hits, articles, and hits per alternative
+                groups = h.groupby(["outlet", "voice"], sort=True)
+                totals, n_docs = groups.size(), groups["doc_id"].nunique()
+                counts = h.groupby(["outlet", "voice", "alternative"], sort=False).size().to_dict()
+                for (outlet, v), total, nd in zip(totals.index, totals.to_numpy(), n_docs.to_numpy()):
                     for label in fp.alternatives:
-                        rows.append((outlet, lex.name, fp.referent, v, str(label), int(counts.get(label, 0)),
-                                     total, n_docs))
+                        rows.append((outlet, lex.name, fp.referent, v, str(label),
+                                     int(counts.get((outlet, v, label), 0)), int(total), int(nd)))
     if not rows:
         return _empty(cols)
     out = pd.DataFrame(rows, columns=["outlet", "lexicon", "referent", "voice", "alternative", "count",
@@ -1076,9 +1280,10 @@ def rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: n
             "ci_low", "ci_high", "ci_method", "caveat"]
     if len(uni) == 0:
         return _empty(cols)
-    return _finish_rates(list(iter_rate_by_outlet_from_cells(arts, uni, cell_doc, cell_key, cell_count, level,
-                                                              n_boot, seed, min_docs_bootstrap, level_ci)),
-                         keys, cols)
+    uni = uni.reset_index(drop=True)
+    results = [(group[0], outlet_rates(group, len(uni), n_boot, seed, min_docs_bootstrap, level_ci), None)
+               for group in outlet_cell_groups(arts, cell_doc, cell_key, cell_count)]
+    return _finish_rates([outlet_rates_frame(uni, results, level)] if results else [], keys, cols)
 
 
 def iter_rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray,
@@ -1089,12 +1294,22 @@ def iter_rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_d
 
     Concatenated, the frames are the table (same rows, order, columns and types).
     """
-    keys = _KEYS[level]
-    cols = ["outlet", *keys, "voice", "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
-            "ci_low", "ci_high", "ci_method", "caveat"]
     if len(uni) == 0:
         return
     uni = uni.reset_index(drop=True)
+    for group in outlet_cell_groups(arts, cell_doc, cell_key, cell_count):
+        values = outlet_rates(group, len(uni), n_boot, seed, min_docs_bootstrap, level_ci)
+        yield outlet_rate_frame(group[0], uni, values, level)
+
+
+def outlet_cell_groups(arts: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray, cell_count: np.ndarray):
+    """Per-article cell counts split by outlet, in outlet order: ``(outlet, tok, rows, cells, counts)``.
+
+    ``tok``: the outlet's articles' tokens in doc_id order; ``rows``: each non-zero
+    cell's article (position in ``tok``), ``cells``: its row of the universe,
+    ``counts``: its count. Arguments as :func:`rate_by_outlet_from_cells`. Each tuple
+    is what :func:`outlet_rates` needs, and small enough to send to another process.
+    """
     cell_doc = np.asarray(cell_doc, dtype=np.int64)
     outlets, codes, order, bounds, rank = _outlet_positions(arts)
     cell_outlet = codes[cell_doc]
@@ -1106,11 +1321,7 @@ def iter_rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_d
     for i, outlet in enumerate(outlets):
         docs = order[bounds[i]:bounds[i + 1]]
         sel = corder[cbounds[i]:cbounds[i + 1]]
-        f = _outlet_rate_frame(outlet, uni, tok_all[docs], rank[cell_doc[sel]], cell_key[sel], cell_count[sel],
-                               n_boot, seed, min_docs_bootstrap, level_ci)[cols]
-        for c in ("count", "n_docs", "docs_with_term", "n_tokens"):
-            f[c] = f[c].astype(np.int64)
-        yield f
+        yield outlet, tok_all[docs], rank[cell_doc[sel]], cell_key[sel], cell_count[sel]
 
 
 def rate_by_article_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray,
@@ -1188,37 +1399,77 @@ def keyness_words_from_sparse(outlets: list[str], words: list[str], outlet_idx: 
     (the first and last rows of its frame; every value, q_value included, is the one
     of the full table). ``info["capped"]`` says whether that happened.
     """
-    if len(outlets) < 2 or not words:
-        return
-    order = sorted(range(len(words)), key=words.__getitem__)
-    rank = np.empty(len(words), dtype=np.int64)
-    rank[order] = np.arange(len(words))
-    vocab = np.asarray([words[i] for i in order], dtype=object)
-    r = rank[np.asarray(word_idx, dtype=np.int64)]
-    counts = np.asarray(counts, dtype=np.int64)
-    corpus = np.zeros(len(vocab), dtype=np.int64)
-    np.add.at(corpus, r, counts)
-    oi = np.asarray(outlet_idx, dtype=np.int64)
-    by_outlet = np.argsort(oi, kind="stable")
-    bounds = np.searchsorted(oi[by_outlet], np.arange(len(outlets) + 1))
-    totals = {o: int(counts[by_outlet[bounds[i]:bounds[i + 1]]].sum()) for i, o in enumerate(outlets)}
-    where = {o: i for i, o in enumerate(outlets)}
+    plan = WordKeyness.from_sparse(outlets, words, outlet_idx, word_idx, counts, min_count, full_table, max_rows,
+                                   top)
+    if info is not None and plan is not None:
+        info.update(capped=plan.capped, full_rows=plan.full_rows)
+    if plan is not None:
+        yield from plan.frames()
 
-    def column(o):
-        i = where[o]
-        sel = by_outlet[bounds[i]:bounds[i + 1]]
-        full = np.zeros(len(vocab), dtype=np.int64)
-        np.add.at(full, r[sel], counts[sel])
-        return full
 
-    n_rows = len(outlets) * int((corpus >= min_count).sum())
-    capped = max_rows is not None and n_rows > max_rows
-    if info is not None:
-        info.update(capped=capped, full_rows=n_rows)
-    for f in _keyness_outlet_frames(vocab, {}, outlets, column, corpus, totals, "word", min_count, full_table):
-        if capped and len(f) > 2 * top:
-            f = pd.concat([f.iloc[:top], f.iloc[-top:]], ignore_index=True)
-        yield f
+@dataclass
+class WordKeyness:
+    """Word keyness (:func:`keyness_words_from_sparse`) prepared once, to compute any outlets' frames apart.
+
+    The figures every outlet's frame needs (kept words, their corpus counts, the
+    grand total) are computed once; :meth:`subset` keeps some outlets (a small object,
+    cheap to send to another process) and :meth:`frames` gives their frames, the
+    same as in the whole table.
+    """
+
+    outlets: list             # the outlets of this plan, in table order
+    terms: np.ndarray         # the words kept (corpus count >= min_count), sorted
+    corpus: np.ndarray        # their counts in the whole corpus
+    counts: Any               # scipy CSR, outlets x words kept: each outlet's counts
+    totals: np.ndarray        # each outlet's words (all words, kept or not)
+    grand: int                # the corpus' words
+    min_count: int
+    full_table: bool
+    top: int | None           # keep each outlet's first and last ``top`` rows (None: all rows)
+    capped: bool = False
+    full_rows: int = 0        # rows of the uncapped table
+
+    @classmethod
+    def from_sparse(cls, outlets: list[str], words: list[str], outlet_idx: np.ndarray, word_idx: np.ndarray,
+                    counts: np.ndarray, min_count: int = 5, full_table: bool = False, max_rows: int | None = None,
+                    top: int = 100) -> "WordKeyness | None":
+        """Arguments as :func:`keyness_words_from_sparse`; None when there is no table (< 2 outlets, no word)."""
+        if len(outlets) < 2 or not words:
+            return None
+        order = sorted(range(len(words)), key=words.__getitem__)
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[order] = np.arange(len(words))
+        vocab = np.asarray([words[i] for i in order], dtype=object)
+        r = rank[np.asarray(word_idx, dtype=np.int64)]
+        counts = np.asarray(counts, dtype=np.int64)
+        oi = np.asarray(outlet_idx, dtype=np.int64)
+        corpus = np.zeros(len(vocab), dtype=np.int64)
+        np.add.at(corpus, r, counts)
+        totals = np.zeros(len(outlets), dtype=np.int64)
+        np.add.at(totals, oi, counts)
+        keep = corpus >= min_count
+        column = np.cumsum(keep) - 1  # word rank -> column among the kept words
+        sel = keep[r]
+        matrix = sparse.csr_matrix((counts[sel], (oi[sel], column[r[sel]])), shape=(len(outlets), int(keep.sum())),
+                                   dtype=np.int64)
+        n_rows = len(outlets) * int(keep.sum())
+        capped = max_rows is not None and n_rows > max_rows
+        return cls(list(outlets), vocab[keep], corpus[keep], matrix, totals, int(totals.sum()), min_count,
+                   full_table, top if capped else None, capped, n_rows)
+
+    def subset(self, positions) -> "WordKeyness":
+        """The same plan for the outlets at ``positions`` only."""
+        positions = np.asarray(positions, dtype=np.int64)
+        return replace(self, outlets=[self.outlets[i] for i in positions],
+                                   counts=self.counts[positions], totals=self.totals[positions])
+
+    def frames(self):
+        """Each outlet's keyness frame, in order (as in the whole table)."""
+        where = {o: i for i, o in enumerate(self.outlets)}
+        totals = dict(zip(self.outlets, self.totals.tolist()))
+        yield from _keyness_outlet_frames(self.terms, {}, self.outlets,
+                                          lambda o: self.counts[where[o]].toarray().ravel(), self.corpus, totals,
+                                          "word", self.min_count, self.full_table, self.top, grand=self.grand)
 
 
 def keyness_entries_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray,
