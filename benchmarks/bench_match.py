@@ -501,7 +501,7 @@ def stage_breakdown(articles: list[str], comp) -> list[tuple[str, float | None]]
 
     t("find_hits total", lambda: [find_hits(x, comp) for x in articles])
     t("  FoldedText (bytes views, offset map)", lambda: [comp.fold(x) for x in articles])
-    t("    folding to one byte per character", lambda: [M._fold_bytes(x, False) for x in articles])
+    t("    folding to one byte per character", lambda: [M._view_bytes(x, False) for x in articles])
     t("  CompiledLexicon.find (scan + checks + leftmost-longest)", lambda: [comp.find(f) for f in folded])
     t("    the automaton's overlapping scan alone",
       lambda: [auto.find_matches_as_indexes(f.words, overlapping=True) for f in folded])

@@ -66,6 +66,7 @@ def _unify_separators(text: str) -> str:
 
 _WORD_TAIL = re.compile(r"[^\W_]*")
 _SPACE_TAIL = re.compile(" *")
+_SPACE_TAIL_B = re.compile(b" *")
 _BARRIER = "\x00"
 
 
@@ -89,8 +90,6 @@ def _space_runs(s: str | bytes) -> list[tuple[int, int]]:
         i = s.find(two, j)
     return runs
 
-
-_SPACE_TAIL_B = re.compile(b" *")
 
 
 def _shifts(runs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -265,7 +264,7 @@ class FoldedText:
     pattern, so the automaton never reports a hit inside a word ("pretextual").
     """
 
-    __slots__ = ("text", "cased", "view", "words", "view_cased", "words_cased", "runs", "shift_at",
+    __slots__ = ("text", "cased", "view", "words", "view_cased", "words_cased", "shift_at",
                  "shift_cum", "_text_view")
 
     def __init__(self, text: str, cased: bool = False):
@@ -274,7 +273,6 @@ class FoldedText:
         view = _view_bytes(text, False)
         view_c = _view_bytes(text, True) if cased else None
         runs = _space_runs(view)
-        self.runs = runs
         if runs:
             def barrier_at(a, b):
                 return text.count("\n", a, b) >= 2
