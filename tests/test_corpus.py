@@ -503,7 +503,7 @@ def test_ambiguous_date_is_read_month_first_with_a_note():
 
 
 @pytest.mark.parametrize("raw", ["sometime last week", "14 March", "32/13/2024", 1e300, float("inf"), 12345,
-                                 "99999999999999999999", True])
+                                 "99999999999999999999", True, "2024-01-01T00:00:00+24:00"])
 def test_unparsable_date_gives_empty_iso_and_a_note(raw):
     iso, note = parse_date(raw)
     assert iso == "" and note
@@ -809,3 +809,16 @@ def test_generated_fixtures_are_what_they_claim(test_data_dir):
     assert len(lines) == 4 and all(json.loads(x) for x in lines[:3])
     with pytest.raises(json.JSONDecodeError):
         json.loads(lines[3])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.tuples(st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.booleans(), st.integers(0, 25),
+                 st.integers(0, 61), st.integers(0, 61),
+                 st.sampled_from(["", "Z", "+00:00", "-00:00", "+02:00", "-05:30", "+14:00", "+24:00", "+05:61"])))
+def test_iso_date_fast_path_equals_dateutil(parts):
+    """Plain ISO dates and date-times skip dateutil; the result must be what dateutil gives."""
+    from mediabias.corpus.sources import _parse_date_dateutil
+
+    y, mo, d, with_time, h, mi, sec, tz = parts
+    s = f"{y:04d}-{mo:02d}-{d:02d}" + (f"T{h:02d}:{mi:02d}:{sec:02d}{tz}" if with_time else "")
+    assert parse_date(s) == _parse_date_dateutil(s), s

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediabias.normalize import normalize_text
+from mediabias.normalize import normalize_text, normalize_text_reference
 
 QUOTES = "\"'\u201c\u201d\u2018\u2019"  # straight and curly quotes and apostrophes
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u202a", "\u202e",
@@ -94,3 +94,26 @@ def test_normalize_on_article_like_text(parts):
     assert normalize_text(out) == out
     # Words survive: removing invisibles and spacing never deletes a letter.
     assert out.count("Hezbollah") >= text.replace("\u00ad", "").replace("\u200b", "").count("Hezbollah")
+
+
+# The fast implementation (regex classes, skipping what a text cannot need) against the
+# docstring's steps done literally (``str.translate`` over the whole table).
+_SPECIALS = ["\r", "\r\n", "\n", "\t", " ", "  ", "\u00a0", "\u2028", "\u2029", "\u200b", "\ufeff", "\ufffd",
+             "\ue800", "\U000F0001", "\U0010FFFD", "\x00", "\x7f", "\x85", "\x9f", "\u3000", "e\u0301",
+             "\u0301", "\u212b", "a", "Z", "\u00e9", "\u05d0", "\U0001F600", "\u202e", "\u2066"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=200),
+                 st.lists(st.sampled_from(_SPECIALS), max_size=40).map("".join)))
+def test_fast_normalize_equals_reference(text):
+    assert normalize_text(text) == normalize_text_reference(text)
+
+
+def test_every_special_code_point_matches_reference():
+    """Each code point of the BMP's first blocks and private-use area, alone and in context."""
+    cps = list(range(0, 0x3100)) + list(range(0xE000, 0xFB00)) + [0xFEFF, 0xFFFC, 0xFFFD, 0xF0000, 0x10FFFF]
+    bad = [hex(cp) for cp in cps
+           for text in (chr(cp), f"a{chr(cp)}b", f"x {chr(cp)}\n", f"{chr(cp)} ")
+           if normalize_text(text) != normalize_text_reference(text)]
+    assert not bad

@@ -44,8 +44,29 @@ _REMOVE = {
     ord("\u2028"): "\n",
     ord("\u2029"): "\n",
 }
-_SUPPLEMENTARY_PRIVATE = re.compile("[\U000F0000-\U0010FFFF]")  # icon fonts in planes 15-16
+_SUPPLEMENTARY_PRIVATE = "\U000F0000-\U0010FFFF"  # icon fonts in planes 15-16
 _TRAILING_WS = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
+def _char_class(codes) -> str:
+    """A regex character class of the code points ``codes``, as ranges."""
+    ranges: list[list[int]] = []
+    for c in sorted(codes):
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+# ``_REMOVE`` as three substitutions: ``str.translate`` with a dict looks every character up
+# (0.4 ms for a 6,000-character article, most of the cost of reading a JSONL corpus); a regex
+# character class scans in C and the text is only rewritten where something is found.
+_DROP = re.compile("[" + _char_class(k for k, v in _REMOVE.items() if v is None) + _SUPPLEMENTARY_PRIVATE + "]+")
+_TO_SPACE = re.compile("[" + _char_class(k for k, v in _REMOVE.items() if v == " ") + "]")
+_TO_NEWLINE = re.compile("[" + _char_class(k for k, v in _REMOVE.items() if v == "\n") + "]")
+_ANY = re.compile("[\r" + _char_class(_REMOVE) + _SUPPLEMENTARY_PRIVATE + "]")
+assert {v for v in _REMOVE.values()} == {None, " ", "\n"}
 
 
 def normalize_text(text: str) -> str:
@@ -55,9 +76,22 @@ def normalize_text(text: str) -> str:
     curly quotes distinct from straight ones. Idempotent:
     ``normalize_text(normalize_text(s)) == normalize_text(s)``.
     """
+    if _ANY.search(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _DROP.sub("", text)
+        text = _TO_SPACE.sub(" ", text)
+        text = _TO_NEWLINE.sub("\n", text)
+    if not text.isascii():  # NFC leaves ASCII as it is
+        text = unicodedata.normalize("NFC", text)
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _TRAILING_WS.sub("", text)
+    return text
+
+
+def normalize_text_reference(text: str) -> str:
+    """:func:`normalize_text` step by step as the module docstring says (slower; the tests compare the two)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_REMOVE)
-    if _SUPPLEMENTARY_PRIVATE.search(text):
-        text = _SUPPLEMENTARY_PRIVATE.sub("", text)
+    text = re.sub("[" + _SUPPLEMENTARY_PRIVATE + "]", "", text)
     text = unicodedata.normalize("NFC", text)
     return _TRAILING_WS.sub("", text)

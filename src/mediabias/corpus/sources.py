@@ -247,6 +247,9 @@ def content_id(*parts: str) -> str:
 
 
 _DAY_FIRST_HINT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
+# The forms most corpora use, read without dateutil (a tenth of the cost of reading a JSONL
+# corpus went to dateutil). Anything else, or a value that is not a real date, goes to dateutil.
+_ISO_FAST = re.compile(r"[1-9]\d{3}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?)?", re.ASCII)
 
 
 def parse_date(value: Any) -> tuple[str, str]:
@@ -282,6 +285,18 @@ def parse_date(value: Any) -> tuple[str, str]:
         return "", ""
     if re.fullmatch(r"\d{10}(\.\d+)?|\d{13}", s):
         return parse_date(float(s))
+    if _ISO_FAST.fullmatch(s):
+        try:
+            dt = datetime.fromisoformat(s)
+        except ValueError:
+            pass
+        else:
+            return (dt.isoformat() if len(s) > 10 else dt.date().isoformat()), ""
+    return _parse_date_dateutil(s)
+
+
+def _parse_date_dateutil(s: str) -> tuple[str, str]:
+    """:func:`parse_date` of a non-empty string, by dateutil."""
     from dateutil import parser as dparser
 
     try:
@@ -295,7 +310,10 @@ def parse_date(value: Any) -> tuple[str, str]:
     m = _DAY_FIRST_HINT.match(s)
     if m and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2):
         note = f"date {s!r} read month-first"  # 03/04/2024; 17/03/2024 can only be day-first
-    return (dt.isoformat() if has_time else dt.date().isoformat()), note
+    try:
+        return (dt.isoformat() if has_time else dt.date().isoformat()), note
+    except ValueError:  # an offset dateutil accepts but datetime cannot print ("+24:00")
+        return "", f"date {s!r} not understood; kept as written in date_raw"
 
 
 # --------------------------------------------------------------------- outlets
