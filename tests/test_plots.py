@@ -519,6 +519,21 @@ def test_write_figures_seed(seed_tables, tmp_path):
     pd.testing.assert_frame_equal(twin, pd.read_csv(pd.io.common.StringIO(chart.table.to_csv(index=False))))
 
 
+def test_write_figures_on_worker_processes_writes_the_same_bytes(seed_tables, tmp_path):
+    """jobs=2 draws in other processes; every PNG and CSV must be the same bytes, the entries the same."""
+    t = dict(seed_tables)
+    del t["framing_pairs"]                                      # a skipped figure travels back too
+    one = plots.write_figures(t, tmp_path / "one")
+    two = plots.write_figures(t, tmp_path / "two", jobs=2)
+    strip = (lambda rs: [{k: (v.name if hasattr(v, "name") else v) for k, v in r.items()} for r in rs])
+    assert strip(one) == strip(two)
+    assert any(r["skipped"] == "no framing_pairs table" for r in two)
+    files = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "two").iterdir()) and len(files) >= 10
+    for name in files:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
 def test_write_figures_degenerate_never_raises(seed_tables, tmp_path):
     t = dict(seed_tables)
     t["matches"] = t["matches"].iloc[0:0]

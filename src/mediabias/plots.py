@@ -1266,7 +1266,7 @@ def _slug(text: str) -> str:
 
 def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike, *,
                   outlet_articles: Mapping[str, int] | pd.Series | None = None, max_traces: int = 6,
-                  max_articles: int = 12, top: int = 30) -> list[dict]:
+                  max_articles: int = 12, top: int = 30, jobs: int = 1) -> list[dict]:
     """Make, save and close the standard set of figures of a report.
 
     ``tables`` maps names to the tables of a run (``articles``, ``sentences``,
@@ -1287,6 +1287,10 @@ def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike
     charts drawn from those three then say so in their captions, and outlets are
     ordered (and styled) by the whole corpus.
 
+    ``jobs > 1`` draws the figures on that many worker processes (about a second of
+    processor time each, whatever the corpus size); the files are the same bytes.
+    A script that passes it must guard its top level with ``if __name__ == "__main__":``.
+
     Returns one dict per figure, in order: ``name``, ``title``, ``caption``, ``png``
     and ``csv`` (Paths), and ``skipped``: None, or the reason it was skipped (then
     ``png`` and ``csv`` are None and no file is written).
@@ -1300,70 +1304,84 @@ def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike
     sample = (f"Drawn from a sample of the corpus: {n_sample:,} of its {n_all:,} articles."
               if outlet_articles is not None and n_sample < n_all else "")
 
-    def need(*names):
-        missing = [x for x in names if tables.get(x) is None]
-        if missing:
-            raise _Skip(f"no {', '.join(missing)} table")
-        return [tables[x] for x in names]
-
-    jobs: list[tuple[str, str, Any]] = []
-    jobs.append(("terms_by_outlet", "Loaded terms by outlet",
-                 lambda: plot_terms_by_outlet(*need("outlet_terms"), top=top, outlets=order)))
+    # (name, fallback title, plot function, the tables it takes first, further positional arguments, keywords)
+    jobs_: list[tuple] = [("terms_by_outlet", "Loaded terms by outlet", plot_terms_by_outlet, ("outlet_terms",), (),
+                           {"top": top, "outlets": order})]
     oc = tables.get("outlet_categories")
     lexicons = (sorted(set(oc["lexicon"].dropna().astype(str))) if oc is not None and "lexicon" in oc.columns
                 else [])
     if lexicons:
         for lx in lexicons:
-            jobs.append((f"categories_{_slug(lx)}", f"Lexicon categories by outlet: {lx}",
-                         lambda lx=lx: plot_category_heatmap(oc, lexicon=lx, outlets=order)))
+            jobs_.append((f"categories_{_slug(lx)}", f"Lexicon categories by outlet: {lx}", plot_category_heatmap,
+                          ("outlet_categories",), (), {"lexicon": lx, "outlets": order}))
     else:
-        jobs.append(("categories", "Lexicon categories by outlet",
-                     lambda: plot_category_heatmap(*need("outlet_categories"), outlets=order)))
-    jobs.append(("keyness_entries", "Keyness of lexicon entries by outlet",
-                 lambda: plot_keyness(*need("keyness"), unit="entry", articles=counts, outlets=order)))
-    jobs.append(("keyness_words", "Keyness of words by outlet",
-                 lambda: plot_keyness(*need("keyness"), unit="word", articles=counts, outlets=order)))
-    jobs.append(("framing_shares", "Framing pairs by outlet",
-                 lambda: plot_framing_shares(*need("framing_pairs"), outlets=order)))
-    jobs.append(("dispersion", "Where the terms fall in each article",
-                 lambda: plot_dispersion(*need("matches", "articles"), max_articles=max_articles, outlets=order,
-                                         note=sample)))
-    jobs.append(("sentiment_by_outlet", "Sentence polarity by outlet",
-                 lambda: plot_sentiment_by_outlet(*need("sentences", "articles"), outlets=order, note=sample)))
-    jobs.append(("actor_sentiment", "Sentiment toward actors by outlet",
-                 lambda: plot_actor_sentiment(*need("outlet_actor_sentiment"), outlets=order)))
+        jobs_.append(("categories", "Lexicon categories by outlet", plot_category_heatmap, ("outlet_categories",), (),
+                      {"outlets": order}))
+    jobs_.append(("keyness_entries", "Keyness of lexicon entries by outlet", plot_keyness, ("keyness",), (),
+                  {"unit": "entry", "articles": counts, "outlets": order}))
+    jobs_.append(("keyness_words", "Keyness of words by outlet", plot_keyness, ("keyness",), (),
+                  {"unit": "word", "articles": counts, "outlets": order}))
+    jobs_.append(("framing_shares", "Framing pairs by outlet", plot_framing_shares, ("framing_pairs",), (),
+                  {"outlets": order}))
+    jobs_.append(("dispersion", "Where the terms fall in each article", plot_dispersion, ("matches", "articles"), (),
+                  {"max_articles": max_articles, "outlets": order, "note": sample}))
+    jobs_.append(("sentiment_by_outlet", "Sentence polarity by outlet", plot_sentiment_by_outlet,
+                  ("sentences", "articles"), (), {"outlets": order, "note": sample}))
+    jobs_.append(("actor_sentiment", "Sentiment toward actors by outlet", plot_actor_sentiment,
+                  ("outlet_actor_sentiment",), (), {"outlets": order}))
     for doc in _trace_docs(tables, max_traces):
-        jobs.append((f"polarity_trace_{_slug(doc)}", f"Polarity sentence by sentence: {doc}",
-                     lambda doc=doc: plot_polarity_trace(*need("sentences", "matches"), doc, articles=arts)))
+        jobs_.append((f"polarity_trace_{_slug(doc)}", f"Polarity sentence by sentence: {doc}", plot_polarity_trace,
+                      ("sentences", "matches"), (doc,), {"articles": arts}))
 
-    results = []
-    for name, fallback_title, make in jobs:
-        entry = {"name": name, "title": fallback_title, "caption": "", "png": None, "csv": None, "skipped": None}
-        chart = None
-        before = set(plt.get_fignums())
-        try:
-            chart = make()
-            entry["title"], entry["caption"] = chart.title or fallback_title, chart.caption
-            if chart.empty:
-                entry["skipped"] = chart.empty
-            else:
-                entry["png"], entry["csv"] = save_figure(chart.figure, chart.table, name, out)
-        except _Skip as e:
-            entry["skipped"] = str(e)
-        except Exception as e:  # a report must not die for one figure: say why instead
-            entry["skipped"] = f"could not draw: {type(e).__name__}: {e}"
-            warnings.warn(f"figure {name} skipped: {type(e).__name__}: {e}", RuntimeWarning, stacklevel=2)
-        finally:
-            if chart is not None:
-                plt.close(chart.figure)
-            for num in sorted(set(plt.get_fignums()) - before):  # also those of a chart that failed midway
-                plt.close(num)
-        results.append(entry)
+    calls = []
+    for name, title, func, needed, extra, kwargs in jobs_:
+        missing = [x for x in needed if tables.get(x) is None]
+        args = None if missing else (*[tables[x] for x in needed], *extra)
+        calls.append((name, title, func, args, kwargs, out, f"no {', '.join(missing)} table"))
+    if jobs > 1 and len(calls) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .engine import _mp_context
+
+        with ProcessPoolExecutor(min(jobs, len(calls)), mp_context=_mp_context(),
+                                 initializer=_init_figure_worker) as pool:
+            results = list(pool.map(_figure, *zip(*calls)))
+    else:
+        results = [_figure(*call) for call in calls]
+    for entry in results:
+        if entry["skipped"] and entry["skipped"].startswith("could not draw"):
+            warnings.warn(f"figure {entry['name']} skipped: {entry['skipped'][len('could not draw: '):]}",
+                          RuntimeWarning, stacklevel=2)
     return results
 
 
-class _Skip(Exception):
-    pass
+def _init_figure_worker() -> None:
+    mpl.use("Agg")  # a worker only writes files
+
+
+def _figure(name: str, title: str, func, args: tuple | None, kwargs: dict, out: Path, missing: str) -> dict:
+    """One figure of :func:`write_figures`: drawn, saved and closed; its entry (never raises)."""
+    entry = {"name": name, "title": title, "caption": "", "png": None, "csv": None, "skipped": None}
+    if args is None:
+        entry["skipped"] = missing
+        return entry
+    chart = None
+    before = set(plt.get_fignums())
+    try:
+        chart = func(*args, **kwargs)
+        entry["title"], entry["caption"] = chart.title or title, chart.caption
+        if chart.empty:
+            entry["skipped"] = chart.empty
+        else:
+            entry["png"], entry["csv"] = save_figure(chart.figure, chart.table, name, out)
+    except Exception as e:  # a report must not die for one figure: say why instead
+        entry["skipped"] = f"could not draw: {type(e).__name__}: {e}"
+    finally:
+        if chart is not None:
+            plt.close(chart.figure)
+        for num in sorted(set(plt.get_fignums()) - before):  # also those of a chart that failed midway
+            plt.close(num)
+    return entry
 
 
 def _trace_docs(tables: Mapping[str, pd.DataFrame], max_traces: int) -> list[str]:

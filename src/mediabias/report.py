@@ -58,7 +58,7 @@ class ReportOptions:
     seed: int = 20181208
     fields: dict[str, str | None] = field(default_factory=dict)
     outlets_file: str | None = None
-    jobs: int = 1                 # worker processes for the per-article stage
+    jobs: int = 1                 # worker processes: per-article stage, outlet tables, figures
     engine: str = "local"         # "local" (processes) or "dask"
     scheduler: str | None = None  # dask scheduler address; None: a LocalCluster of `jobs` workers
     chunk_size: int = 500         # articles per chunk
@@ -335,7 +335,8 @@ def _run_staged(inputs: Sequence[str], out: Path, stage: Path, options: ReportOp
     if options.figures:
         from .plots import write_figures
 
-        figures = write_figures(drawn, out / "figures", outlet_articles=outlet_articles)
+        figures = write_figures(drawn, out / "figures", outlet_articles=outlet_articles,
+                                jobs=options.jobs)
         outputs += [f"figures/{f['name']}.{x}" for f in figures if not f["skipped"] for x in ("png", "csv")]
         outputs.append("report.html")
     caveat = caveat_text(run.docs)
