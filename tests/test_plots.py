@@ -519,9 +519,14 @@ def test_write_figures_seed(seed_tables, tmp_path):
     pd.testing.assert_frame_equal(twin, pd.read_csv(pd.io.common.StringIO(chart.table.to_csv(index=False))))
 
 
-def test_write_figures_on_worker_processes_writes_the_same_bytes(seed_tables, tmp_path):
-    """jobs=2 draws in other processes; every PNG and CSV must be the same bytes, the entries the same."""
+@pytest.mark.parametrize("worker_max_rows", [100_000, 100])
+def test_write_figures_on_worker_processes_writes_the_same_bytes(seed_tables, tmp_path, monkeypatch,
+                                                                  worker_max_rows):
+    """jobs=2 draws in other processes (100: the figures of big tables here, the others there);
+    every PNG and CSV must be the same bytes, the entries the same."""
+    monkeypatch.setattr(plots, "FIGURE_WORKER_MAX_ROWS", worker_max_rows)
     t = dict(seed_tables)
+    assert len(t["outlet_terms"]) > 100 > len(t["outlet_actor_sentiment"])
     del t["framing_pairs"]                                      # a skipped figure travels back too
     one = plots.write_figures(t, tmp_path / "one")
     two = plots.write_figures(t, tmp_path / "two", jobs=2)

@@ -1338,14 +1338,25 @@ def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike
         missing = [x for x in needed if tables.get(x) is None]
         args = None if missing else (*[tables[x] for x in needed], *extra)
         calls.append((name, title, func, args, kwargs, out, f"no {', '.join(missing)} table"))
-    if jobs > 1 and len(calls) > 1:
+    # On workers: the figures whose tables are small. Those drawn from a big table (outlet_terms
+    # or keyness of hundreds of outlets: a million rows) are drawn here meanwhile, so the table
+    # is not copied into another process (time, and as much memory again).
+    remote = [i for i, call in enumerate(calls) if call[3] is not None and
+              all(len(x) <= FIGURE_WORKER_MAX_ROWS for x in call[3] if isinstance(x, pd.DataFrame))]
+    results: list = [None] * len(calls)
+    if jobs > 1 and len(remote) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         from .engine import _mp_context
 
-        with ProcessPoolExecutor(min(jobs, len(calls)), mp_context=_mp_context(),
+        with ProcessPoolExecutor(min(jobs, len(remote)), mp_context=_mp_context(),
                                  initializer=_init_figure_worker) as pool:
-            results = list(pool.map(_figure, *zip(*calls)))
+            futures = {i: pool.submit(_figure, *calls[i]) for i in remote}
+            for i, call in enumerate(calls):
+                if i not in futures:
+                    results[i] = _figure(*call)
+            for i, fut in futures.items():
+                results[i] = fut.result()
     else:
         results = [_figure(*call) for call in calls]
     for entry in results:
@@ -1353,6 +1364,10 @@ def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike
             warnings.warn(f"figure {entry['name']} skipped: {entry['skipped'][len('could not draw: '):]}",
                           RuntimeWarning, stacklevel=2)
     return results
+
+
+#: Figures drawn from a table longer than this are drawn in the calling process (see :func:`write_figures`).
+FIGURE_WORKER_MAX_ROWS = 100_000
 
 
 def _init_figure_worker() -> None:

@@ -361,13 +361,15 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict[str, list[str]] | None 
             first = _WORD_RUN.search(str(alias).casefold())
             if first:
                 key_to_actors.setdefault(first.group(), set()).add(a)
+    keys = frozenset(key_to_actors)
     rows_doc, rows_sid, rows_actor, rows_n, rows_surf = [], [], [], [], []
     for i, t in enumerate(texts):
+        found_keys = keys.intersection(_WORD_RUN.findall(t.casefold()))  # in C: no loop over the words here
+        if not found_keys:
+            continue
         cands: set[str] = set()
-        for w in set(_WORD_RUN.findall(t.casefold())):
-            hit = key_to_actors.get(w)
-            if hit:
-                cands |= hit
+        for w in found_keys:
+            cands |= key_to_actors[w]
         for actor in sorted(cands):
             found = patterns[actor].findall(t)
             if found:
