@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 
 from mediabias import engine, stats
@@ -316,3 +318,43 @@ def test_batches_cover_every_position_in_order():
             got = engine._batches(weights, n)
             assert [i for r in got for i in r] == list(range(len(weights)))
             assert all(len(r) for r in got)
+
+
+# ----------------------------------------------------------------------------- actor sentiment in batches
+
+
+def test_actor_sentiment_in_batches_of_outlets_is_the_whole_table(corpus):
+    """The actor-sentiment table computed batch of outlets by batch, concatenated = computed at once."""
+    from mediabias.corpus import read_sources
+    from mediabias.lexicon import load_lexicon
+    from mediabias.report import process_articles
+    from mediabias.sentiment import (_runs, actor_doc_partials, actor_sentiment_by_outlet_from_partials,
+                                     load_actors)
+
+    got = read_sources(corpus)
+    arts, sents, _ = process_articles(got.articles, [load_lexicon("loaded_terms")])
+    per_doc = actor_doc_partials(arts, sents, load_actors()).sort_values(["outlet", "actor", "voice", "doc_id"])
+    keys, bounds, arrays = _runs(per_doc.reset_index(drop=True), ["outlet", "actor", "voice"])
+    counts = arts["outlet"].astype(str).value_counts()
+    counts["An outlet with no actor"] = 1                   # an outlet without any key goes in a batch too
+    actors, voices = set(per_doc["actor"]), set(sents["voice"].astype(str))
+    whole = actor_sentiment_by_outlet_from_partials(keys, bounds, arrays, counts, actors, voices, n_boot=200)
+    assert len(whole) > 50 and (whole["ci_method"] == "cluster-bootstrap").any()
+    for n in (1, 2, 3, 7, 50):
+        batches = engine._outlet_batches(keys, bounds, arrays, counts, n)
+        assert 1 <= len(batches) <= n + 1
+        parts = [actor_sentiment_by_outlet_from_partials(*b, actors, voices, n_boot=200) for b in batches]
+        joined = pd.concat(parts, ignore_index=True)
+        pd.testing.assert_frame_equal(joined, whole, check_exact=True)
+        assert _to_csv(joined, True) == _to_csv(whole, True)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=',"\r\n a\x00\u00e9\t\u2028', max_size=12))
+def test_csv_field_is_the_csv_module(s):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow((s, ""))
+    assert engine._csv_field(s) == buf.getvalue()[:-2]

@@ -189,6 +189,8 @@ def _csv_field(s: str) -> str:
     """``s`` as one field of a row of several, as pandas' to_csv writes it (csv module, QUOTE_MINIMAL)."""
     if _CSV_SPECIAL.isdisjoint(s):
         return s
+    if "\x00" not in s and "\r" not in s:  # what the csv module writes (QUOTE_MINIMAL, quotes doubled)
+        return '"' + s.replace('"', '""') + '"'
     _CSV_BUF.seek(0)
     _CSV_BUF.truncate()
     _CSV_WRITER.writerow((s, ""))
@@ -613,6 +615,11 @@ class TableWriter:
 #: Below this many outlet_terms rows (outlets x cells), the outlet tables are computed in
 #: the main process: starting worker processes would cost more than it saves.
 PARALLEL_FINISH_MIN_ROWS = 300_000
+#: ... unless there are this many articles (the bootstraps of thousands of articles of a few outlets).
+PARALLEL_FINISH_MIN_ARTICLES = 5_000
+#: Tasks of the actor-sentiment table (batches of outlets of about equal work; a fixed number, so
+#: the table is computed the same way whatever ``jobs`` is).
+ACTOR_BATCHES = 8
 #: Articles per doc_categories task.
 DOC_CATEGORIES_BLOCK = 5_000
 #: Results bigger than this come back from a worker in a file (see :func:`_run_task`).
@@ -845,6 +852,28 @@ class _TaskRunner:
             yield pending.popleft().get()
 
 
+def _outlet_batches(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray], outlet_counts: pd.Series,
+                    n: int) -> list[tuple]:
+    """``(keys, bounds, arrays, outlet_counts)`` of about ``n`` batches of consecutive outlets.
+
+    ``keys`` are sorted (outlet first) with their rows ``bounds[i]:bounds[i + 1]`` of
+    ``arrays``; every outlet of ``outlet_counts`` is in one batch, with its keys (if any).
+    """
+    outlets = sorted(map(str, outlet_counts.index))
+    key_outlets = [str(k[0]) for k in keys]
+    lo = np.searchsorted(np.asarray(key_outlets, dtype=object), np.asarray(outlets, dtype=object), side="left") \
+        if keys else np.zeros(len(outlets), dtype=np.int64)
+    hi = np.append(lo[1:], len(keys)) if len(outlets) else lo
+    weights = [1 + int(bounds[h] - bounds[l]) for l, h in zip(lo, hi)]
+    out = []
+    for b in _batches(weights, n) or [range(0, 0)]:
+        k0, k1 = (int(lo[b.start]), int(hi[b.stop - 1])) if len(b) else (0, 0)
+        r0, r1 = int(bounds[k0]), int(bounds[k1])
+        out.append((keys[k0:k1], bounds[k0:k1 + 1] - r0, {m: a[r0:r1] for m, a in arrays.items()},
+                    outlet_counts.loc[outlets[b.start:b.stop]]))
+    return out
+
+
 def _batches(weights: Sequence[float], n: int) -> list[range]:
     """Consecutive ranges of ``weights``' positions, about ``n`` of them, of about equal total weight."""
     total = float(sum(weights))
@@ -1021,15 +1050,18 @@ class Aggregator:
         seen = uni_e[["lexicon", "category", "entry"]].drop_duplicates()
         tables["unmatched_entries"] = unmatched_entries(seen, self.lexicons)
         n_outlets = arts["outlet"].nunique()
-        if jobs > 1 and n_outlets * len(uni_e) < PARALLEL_FINISH_MIN_ROWS:
+        if jobs > 1 and n_outlets * len(uni_e) < PARALLEL_FINISH_MIN_ROWS and len(arts) < PARALLEL_FINISH_MIN_ARTICLES:
             jobs = 1
         shared = {"seed": seed, "arts": arts, "uni_c": uni_c, "rates_csv": RateRowsCsv(uni_e, "entry")}
         with _TaskRunner(jobs, shared, spill=writers["outlet_terms"].path.parent) as run:
             # the tables kept in memory, each one task; the biggest first
+            # actor sentiment in batches of outlets (each group's interval has its own random stream)
             keys_a, bounds_a, arrays_a = self._runs("actor", rank)
-            side = {"outlet_actor_sentiment": run.submit(
-                actor_sentiment_by_outlet_from_partials, keys_a, bounds_a, arrays_a,
-                docs["outlet"].astype(str).value_counts(), self.actors, self.voices, seed=seed)}
+            actor_parts = [run.submit(actor_sentiment_by_outlet_from_partials, *part, self.actors, self.voices,
+                                      seed=seed)
+                           for part in _outlet_batches(keys_a, bounds_a, arrays_a,
+                                                       docs["outlet"].astype(str).value_counts(), ACTOR_BATCHES)]
+            side = {}
             side["keyness_entries"] = run.submit(_keyness_entries_task, arts, uni_e, doc_e, key_e, cnt_e)
             side["outlet_categories"] = run.submit(stats.rate_by_outlet_from_cells, arts, uni_c, doc_c, key_c, cnt_c,
                                                    "category", seed=seed)
@@ -1061,6 +1093,9 @@ class Aggregator:
                 stream.done()
             for name, handle in side.items():
                 tables[name] = handle.get()
+            parts = [h.get() for h in actor_parts]
+            tables["outlet_actor_sentiment"] = (parts[0] if len(parts) == 1 else
+                                                pd.concat(parts, ignore_index=True))
         return {name: tables[name] for name in ("unmatched_entries", "outlet_terms", "outlet_categories",
                                                  "outlet_sentiment", "outlet_actor_sentiment", "keyness",
                                                  "framing_pairs")}
