@@ -1054,8 +1054,8 @@ class Aggregator:
             jobs = 1
         shared = {"seed": seed, "arts": arts, "uni_c": uni_c, "rates_csv": RateRowsCsv(uni_e, "entry")}
         with _TaskRunner(jobs, shared, spill=writers["outlet_terms"].path.parent) as run:
-            # the tables kept in memory, each one task; the biggest first
-            # actor sentiment in batches of outlets (each group's interval has its own random stream)
+            # the tables kept in memory: actor sentiment (the biggest) in batches of outlets, each
+            # group's interval having its own random stream; the others one task each
             keys_a, bounds_a, arrays_a = self._runs("actor", rank)
             actor_parts = [run.submit(actor_sentiment_by_outlet_from_partials, *part, self.actors, self.voices,
                                       seed=seed)

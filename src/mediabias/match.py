@@ -91,7 +91,6 @@ def _space_runs(s: str | bytes) -> list[tuple[int, int]]:
     return runs
 
 
-
 def _shifts(runs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """The view-to-text offset map of collapsing each run to one character."""
     shift_at: list[int] = []

@@ -1304,40 +1304,39 @@ def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike
     sample = (f"Drawn from a sample of the corpus: {n_sample:,} of its {n_all:,} articles."
               if outlet_articles is not None and n_sample < n_all else "")
 
-    # (name, fallback title, plot function, the tables it takes first, further positional arguments, keywords)
-    jobs_: list[tuple] = [("terms_by_outlet", "Loaded terms by outlet", plot_terms_by_outlet, ("outlet_terms",), (),
-                           {"top": top, "outlets": order})]
+    calls: list[tuple] = []  # the arguments of _figure, one tuple per figure
+
+    def add(name, title, func, needed, *extra, **kwargs):
+        """A figure drawn by ``func(*tables[needed], *extra, **kwargs)``; skipped when a table is missing."""
+        missing = [x for x in needed if tables.get(x) is None]
+        args = None if missing else (*[tables[x] for x in needed], *extra)
+        calls.append((name, title, func, args, kwargs, out, f"no {', '.join(missing)} table"))
+
+    add("terms_by_outlet", "Loaded terms by outlet", plot_terms_by_outlet, ["outlet_terms"], top=top, outlets=order)
     oc = tables.get("outlet_categories")
     lexicons = (sorted(set(oc["lexicon"].dropna().astype(str))) if oc is not None and "lexicon" in oc.columns
                 else [])
     if lexicons:
         for lx in lexicons:
-            jobs_.append((f"categories_{_slug(lx)}", f"Lexicon categories by outlet: {lx}", plot_category_heatmap,
-                          ("outlet_categories",), (), {"lexicon": lx, "outlets": order}))
+            add(f"categories_{_slug(lx)}", f"Lexicon categories by outlet: {lx}", plot_category_heatmap,
+                ["outlet_categories"], lexicon=lx, outlets=order)
     else:
-        jobs_.append(("categories", "Lexicon categories by outlet", plot_category_heatmap, ("outlet_categories",), (),
-                      {"outlets": order}))
-    jobs_.append(("keyness_entries", "Keyness of lexicon entries by outlet", plot_keyness, ("keyness",), (),
-                  {"unit": "entry", "articles": counts, "outlets": order}))
-    jobs_.append(("keyness_words", "Keyness of words by outlet", plot_keyness, ("keyness",), (),
-                  {"unit": "word", "articles": counts, "outlets": order}))
-    jobs_.append(("framing_shares", "Framing pairs by outlet", plot_framing_shares, ("framing_pairs",), (),
-                  {"outlets": order}))
-    jobs_.append(("dispersion", "Where the terms fall in each article", plot_dispersion, ("matches", "articles"), (),
-                  {"max_articles": max_articles, "outlets": order, "note": sample}))
-    jobs_.append(("sentiment_by_outlet", "Sentence polarity by outlet", plot_sentiment_by_outlet,
-                  ("sentences", "articles"), (), {"outlets": order, "note": sample}))
-    jobs_.append(("actor_sentiment", "Sentiment toward actors by outlet", plot_actor_sentiment,
-                  ("outlet_actor_sentiment",), (), {"outlets": order}))
+        add("categories", "Lexicon categories by outlet", plot_category_heatmap, ["outlet_categories"], outlets=order)
+    add("keyness_entries", "Keyness of lexicon entries by outlet", plot_keyness, ["keyness"], unit="entry",
+        articles=counts, outlets=order)
+    add("keyness_words", "Keyness of words by outlet", plot_keyness, ["keyness"], unit="word", articles=counts,
+        outlets=order)
+    add("framing_shares", "Framing pairs by outlet", plot_framing_shares, ["framing_pairs"], outlets=order)
+    add("dispersion", "Where the terms fall in each article", plot_dispersion, ["matches", "articles"],
+        max_articles=max_articles, outlets=order, note=sample)
+    add("sentiment_by_outlet", "Sentence polarity by outlet", plot_sentiment_by_outlet, ["sentences", "articles"],
+        outlets=order, note=sample)
+    add("actor_sentiment", "Sentiment toward actors by outlet", plot_actor_sentiment, ["outlet_actor_sentiment"],
+        outlets=order)
     for doc in _trace_docs(tables, max_traces):
-        jobs_.append((f"polarity_trace_{_slug(doc)}", f"Polarity sentence by sentence: {doc}", plot_polarity_trace,
-                      ("sentences", "matches"), (doc,), {"articles": arts}))
+        add(f"polarity_trace_{_slug(doc)}", f"Polarity sentence by sentence: {doc}", plot_polarity_trace,
+            ["sentences", "matches"], doc, articles=arts)
 
-    calls = []
-    for name, title, func, needed, extra, kwargs in jobs_:
-        missing = [x for x in needed if tables.get(x) is None]
-        args = None if missing else (*[tables[x] for x in needed], *extra)
-        calls.append((name, title, func, args, kwargs, out, f"no {', '.join(missing)} table"))
     # On workers: the figures whose tables are small. Those drawn from a big table (outlet_terms
     # or keyness of hundreds of outlets: a million rows) are drawn here meanwhile, so the table
     # is not copied into another process (time, and as much memory again).

@@ -1286,22 +1286,6 @@ def rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: n
     return _finish_rates([outlet_rates_frame(uni, results, level)] if results else [], keys, cols)
 
 
-def iter_rate_by_outlet_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray,
-                                   cell_key: np.ndarray, cell_count: np.ndarray, level: str = "entry",
-                                   n_boot: int = 2000, seed: int = DEFAULT_SEED, min_docs_bootstrap: int = 10,
-                                   level_ci: float = 0.95):
-    """:func:`rate_by_outlet_from_cells` one outlet at a time, in table order (to write a table of any size).
-
-    Concatenated, the frames are the table (same rows, order, columns and types).
-    """
-    if len(uni) == 0:
-        return
-    uni = uni.reset_index(drop=True)
-    for group in outlet_cell_groups(arts, cell_doc, cell_key, cell_count):
-        values = outlet_rates(group, len(uni), n_boot, seed, min_docs_bootstrap, level_ci)
-        yield outlet_rate_frame(group[0], uni, values, level)
-
-
 def outlet_cell_groups(arts: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray, cell_count: np.ndarray):
     """Per-article cell counts split by outlet, in outlet order: ``(outlet, tok, rows, cells, counts)``.
 
