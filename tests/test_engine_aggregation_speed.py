@@ -187,6 +187,20 @@ def test_bootstrap_in_column_blocks_and_resample_chunks():
         assert _same(got, _reference_bootstrap_ratio(num, den, 2000, 0.95, lambda: stats._rng(7, "big")))
 
 
+def test_bootstrap_blocks_capped_by_memory_give_the_same_intervals(monkeypatch):
+    """A smaller cap on the values held at once (more blocks, each redrawing the same resamples): same numbers."""
+    rng = np.random.default_rng(8)
+    n, k = 500, 900
+    num = sparse.random(n, k, density=0.01, random_state=9, format="csr")
+    num.data = np.ceil(num.data * 5)
+    den = rng.integers(1, 900, size=n).astype(float)
+    whole = stats._bootstrap_ratio(num, den, 400, 0.95, lambda: stats._rng(3, "cap"))
+    assert 400 * k <= stats.BOOTSTRAP_BLOCK_VALUES  # one block with the default cap
+    for cap in (400 * 7, 400 * 100):
+        monkeypatch.setattr(stats, "BOOTSTRAP_BLOCK_VALUES", cap)
+        assert _same(stats._bootstrap_ratio(num, den, 400, 0.95, lambda: stats._rng(3, "cap")), whole)
+
+
 def test_percentiles_read_off_sorted_rows_are_numpys():
     rng = np.random.default_rng(5)
     for n in (1, 2, 3, 10, 999, 2000):
@@ -320,33 +334,54 @@ def test_batches_cover_every_position_in_order():
             assert all(len(r) for r in got)
 
 
-# ----------------------------------------------------------------------------- actor sentiment in batches
+# ----------------------------------------------------------------------------- outlet tables in batches
 
 
-def test_actor_sentiment_in_batches_of_outlets_is_the_whole_table(corpus):
-    """The actor-sentiment table computed batch of outlets by batch, concatenated = computed at once."""
-    from mediabias.corpus import read_sources
-    from mediabias.lexicon import load_lexicon
-    from mediabias.report import process_articles
-    from mediabias.sentiment import (_runs, actor_doc_partials, actor_sentiment_by_outlet_from_partials,
-                                     load_actors)
+@pytest.mark.parametrize("batches,block,spans", [(1, 5_000, 64), (3, 7, 4), (64, 20, 1)])
+def test_outlet_tables_do_not_depend_on_the_batches_of_outlets(corpus, tmp_path, monkeypatch, batches, block, spans):
+    """The outlet tables computed in 1, 3 or 64 batches of outlets, doc_categories in any spans: the same bytes.
 
-    got = read_sources(corpus)
-    arts, sents, _ = process_articles(got.articles, [load_lexicon("loaded_terms")])
-    per_doc = actor_doc_partials(arts, sents, load_actors()).sort_values(["outlet", "actor", "voice", "doc_id"])
-    keys, bounds, arrays = _runs(per_doc.reset_index(drop=True), ["outlet", "actor", "voice"])
-    counts = arts["outlet"].astype(str).value_counts()
-    counts["An outlet with no actor"] = 1                   # an outlet without any key goes in a batch too
-    actors, voices = set(per_doc["actor"]), set(sents["voice"].astype(str))
-    whole = actor_sentiment_by_outlet_from_partials(keys, bounds, arrays, counts, actors, voices, n_boot=200)
-    assert len(whole) > 50 and (whole["ci_method"] == "cluster-bootstrap").any()
-    for n in (1, 2, 3, 7, 50):
-        batches = engine._outlet_batches(keys, bounds, arrays, counts, n)
-        assert 1 <= len(batches) <= n + 1
-        parts = [actor_sentiment_by_outlet_from_partials(*b, actors, voices, n_boot=200) for b in batches]
-        joined = pd.concat(parts, ignore_index=True)
-        pd.testing.assert_frame_equal(joined, whole, check_exact=True)
-        assert _to_csv(joined, True) == _to_csv(whole, True)
+    Every table's rows are computed per outlet (each with its own random stream) or
+    per article; a batch boundary must change nothing. (outlet_sentiment's article
+    means once did: pandas' grouped mean of an outlet differs in the last digit with
+    and without the other outlets' articles.)
+    """
+    ref = tmp_path / "ref"
+    assert main(["report", str(corpus), "--out", str(ref), "--quiet", "--jobs", "1", "--no-figures"]) == 0
+    monkeypatch.setattr(engine, "OUTLET_BATCHES", batches)
+    monkeypatch.setattr(engine, "DOC_CATEGORIES_BLOCK", block)
+    monkeypatch.setattr(engine, "DOC_CATEGORIES_SPANS", spans)
+    seen = []
+    task = engine._outlet_batch_task
+    monkeypatch.setattr(engine, "_outlet_batch_task", lambda b, outlets, *a: seen.append(outlets) or task(b, outlets, *a))
+    got = tmp_path / "got"
+    assert main(["report", str(corpus), "--out", str(got), "--quiet", "--jobs", "1", "--no-figures",
+                 "--chunk-size", "37"]) == 0
+    assert len(seen) == min(batches, 9) and [o for s in seen for o in s] == sorted(o for s in seen for o in s)
+    names = sorted(p.name for p in ref.iterdir() if p.suffix == ".csv")
+    assert "outlet_sentiment.csv" in names and "outlet_actor_sentiment.csv" in names
+    for name in names:
+        assert (ref / name).read_bytes() == (got / name).read_bytes(), name
+    assert sorted(p.name for p in got.iterdir()) == sorted(p.name for p in ref.iterdir())  # no partials left
+
+
+def test_partials_folder_is_removed_when_the_run_fails(corpus, tmp_path, monkeypatch):
+    """The hidden folder of per-article partials goes whatever happens (here: a task fails)."""
+    out = tmp_path / "out"
+    folders = []
+    init = engine.Aggregator.__init__
+    monkeypatch.setattr(engine.Aggregator, "__init__",
+                        lambda self, *a, **k: init(self, *a, **k) or folders.append(self.folder))
+
+    def boom(*a, **k):
+        assert (folders[0] / "entry-0").is_file()  # the partials are there while the tables are computed
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr(engine, "_outlet_batch_task", boom)
+    with pytest.raises(RuntimeError, match="planted"):
+        main(["report", str(corpus), "--out", str(out), "--quiet", "--jobs", "1", "--no-figures"])
+    assert len(folders) == 1 and not folders[0].exists()
+    assert not list(out.rglob(".mediabias-partials-*"))
 
 
 @settings(max_examples=500, deadline=None)

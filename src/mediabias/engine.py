@@ -27,13 +27,19 @@ How a run goes (:func:`run_engine`):
 5. **Aggregate from partials** (:class:`Aggregator`): the outlet tables, exactly
    those :func:`mediabias.report.aggregate_tables` gives on the whole corpus held in
    memory (tests/test_engine.py checks it on the seeds and on a synthetic corpus).
-   Their work (per outlet, per block of articles, per table) runs as tasks on
-   ``jobs`` worker processes when there is enough of it, and the main process writes
-   the results in order (:class:`_TaskRunner`); the big tables' CSV is formatted
-   without pandas' per-row writer (:func:`_csv_bytes`, :class:`RateRowsCsv`).
+   The partials go to a hidden folder in the output folder as the chunks come; at
+   the end they are sorted into one file per batch of outlets and one per span of
+   articles, and each batch's outlet tables (each span's doc_categories rows) are
+   computed from its file by one task. The tasks run on ``jobs`` worker processes
+   when there is enough work, and the main process writes the results in order
+   (:class:`_TaskRunner`); the big tables' CSV is formatted without pandas' per-row
+   writer (:func:`_csv_bytes`, :class:`RateRowsCsv`).
 
-Memory: the chunks in flight (about ``2 x jobs`` chunks), plus the per-article
-partials (a few dozen numbers per article) and the per-outlet word counts.
+Memory: the chunks in flight (about ``2 x jobs`` chunks); in the main process one
+row per article (doc_id, outlet, tokens, two scores) and the word counts per
+outlet; in a worker, one batch of outlets' partials (the largest outlet's, at
+most) and a bootstrap block (``stats.BOOTSTRAP_BLOCK_VALUES``). The per-article
+partials (about 2 KB an article) are on disk, not in memory.
 """
 
 from __future__ import annotations
@@ -617,11 +623,13 @@ class TableWriter:
 PARALLEL_FINISH_MIN_ROWS = 300_000
 #: ... unless there are this many articles (the bootstraps of thousands of articles of a few outlets).
 PARALLEL_FINISH_MIN_ARTICLES = 5_000
-#: Tasks of the actor-sentiment table (batches of outlets of about equal work; a fixed number, so
-#: the table is computed the same way whatever ``jobs`` is).
-ACTOR_BATCHES = 8
-#: Articles per doc_categories task.
+#: Batches of consecutive outlets (of about equal work) whose outlet tables are computed together,
+#: from a file of their partials each: a fixed number, so the tasks are the same whatever ``jobs`` is.
+OUTLET_BATCHES = 64
+#: Articles per block of doc_categories rows (built and written at once) ...
 DOC_CATEGORIES_BLOCK = 5_000
+#: ... and at most this many spans of blocks, each a task reading a file of its articles' cells.
+DOC_CATEGORIES_SPANS = 64
 #: Results bigger than this come back from a worker in a file (see :func:`_run_task`).
 SPILL_BYTES = 1 << 20
 KEYNESS_COLUMNS = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
@@ -691,40 +699,100 @@ def _run_task(fn: Callable, args: tuple, kwds: dict):
     return _Spilled(name)
 
 
-def _outlet_terms_task(groups: list[tuple]) -> tuple[bytes | _Part, int, list]:
-    """outlet_terms for some outlets (:func:`mediabias.stats.outlet_cell_groups` tuples).
+def _outlet_groups(path: Path, outlets: list[str], first: int, toks: list[np.ndarray]) -> Iterator[tuple]:
+    """The :func:`mediabias.stats.outlet_cell_groups` tuples of a batch's outlets, from its file of cells.
 
-    Returns their CSV rows (see :func:`_csv_part`), the number of rows, and each
-    outlet's rows with hits as ``(outlet, values, rows)`` (for
-    :func:`mediabias.stats.outlet_rates_frame`).
+    The file holds ``(outlet, position in the outlet, row of the universe, count)``
+    for every non-zero cell of the outlets ``first .. first + len(outlets) - 1``.
+    """
+    o, pos, row, cnt = _read_pieces(path, 4)
+    order = np.argsort(o, kind="stable")
+    bounds = np.searchsorted(o[order], np.arange(first, first + len(outlets) + 1))
+    for i, outlet in enumerate(outlets):
+        sel = order[bounds[i]:bounds[i + 1]]
+        yield (outlet, toks[i], pos[sel].astype(np.int64), row[sel].astype(np.int64), cnt[sel].astype(np.int64))
+
+
+def _batch_runs(path: Path, keys: list[tuple], first: int) -> tuple:
+    """``(keys, bounds, arrays)`` of a batch's group partials, sorted by group key, then doc_id.
+
+    The file holds ``(doc rank, key rank, *PARTIAL_MEASURES)`` rows; ``keys`` are the
+    batch's keys (ranks ``first .. first + len(keys) - 1``).
+    """
+    from .sentiment import PARTIAL_MEASURES
+
+    rank, kr, *measures = _read_pieces(path, 2 + len(PARTIAL_MEASURES))
+    if not keys:
+        return [], np.zeros(1, np.int64), {m: np.zeros(0) for m in PARTIAL_MEASURES}
+    order = np.lexsort((rank, kr))
+    bounds = np.searchsorted(kr[order], np.arange(first, first + len(keys) + 1))
+    return keys, bounds, {m: a[order] for m, a in zip(PARTIAL_MEASURES, measures)}
+
+
+def _outlet_batch_task(b: int, outlets: list[str], first: int, toks: list[np.ndarray], counts: pd.Series,
+                       keys: dict[str, tuple[list, int]]) -> dict[str, Any]:
+    """Every outlet table's rows for the outlets of batch ``b`` (consecutive in sorted order).
+
+    outlet_terms: its CSV rows (see :func:`_csv_part`), their number and each
+    outlet's rows with hits (for :func:`mediabias.stats.outlet_rates_frame`);
+    outlet_categories, outlet_sentiment and outlet_actor_sentiment: their frames.
+    ``toks``: each outlet's articles' tokens in doc_id order; ``counts``: its number of
+    articles (a Series by outlet); ``keys``: for "sentiment" and "actor", the batch's
+    sorted group keys and the rank of the first. outlet_sentiment's article means are
+    left NaN (see :func:`mediabias.sentiment.set_article_means`).
+    Each table is computed in turn from its own file, so the task holds one of them
+    at a time.
     """
     from . import stats
+    from .sentiment import actor_sentiment_by_outlet_from_partials, sentiment_by_outlet_from_counts
 
+    folder, seed = Path(_FINISH["folder"]), _FINISH["seed"]
+    out: dict[str, Any] = {}
     csv_rows = _FINISH["rates_csv"]
     data, kept = [], []
-    for group in groups:
-        values = stats.outlet_rates(group, len(csv_rows.uni), seed=_FINISH["seed"])
+    for group in (_outlet_groups(folder / f"entry-{b}", outlets, first, toks) if len(csv_rows.uni) else ()):
+        values = stats.outlet_rates(group, len(csv_rows.uni), seed=seed)
         rows = csv_rows.rows(group[0], values)
         data.append(rows if rows is not None else csv_rows.frame_csv(group[0], values))
         hits = np.flatnonzero(values["count"] > 0)
         kept.append((group[0], {c: (v[hits] if np.ndim(v) else v) for c, v in values.items()}, hits))
-    return _csv_part(b"".join(data)), len(groups) * len(csv_rows.uni), kept
+    out["outlet_terms"] = (_csv_part(b"".join(data)), len(outlets) * len(csv_rows.uni), kept)
+    del data
+    uni_c = _FINISH["uni_c"]
+    if len(uni_c):
+        results = [(group[0], stats.outlet_rates(group, len(uni_c), seed=seed), None)
+                   for group in _outlet_groups(folder / f"category-{b}", outlets, first, toks)]
+        out["outlet_categories"] = stats.outlet_rates_frame(uni_c, results, "category")
+    out["outlet_sentiment"] = sentiment_by_outlet_from_counts(
+        *_batch_runs(folder / f"sentiment-{b}", *keys["sentiment"]), counts, seed=seed)
+    out["outlet_actor_sentiment"] = actor_sentiment_by_outlet_from_partials(
+        *_batch_runs(folder / f"actor-{b}", *keys["actor"]), counts, _FINISH["actors"], _FINISH["voices"],
+        seed=seed)
+    return out
 
 
-def _doc_categories_task(start: int, stop: int, doc: np.ndarray, key: np.ndarray, count: np.ndarray
-                         ) -> tuple[bytes | _Part, bytes, int]:
-    """doc_categories of the articles ``start:stop`` (their category cells: ``doc``, ``key``, ``count``).
+def _doc_span_task(s: int, arts: pd.DataFrame, start: int) -> tuple[bytes | _Part, bytes, int]:
+    """doc_categories of the articles of span ``s`` (``arts``: theirs, from doc_id rank ``start``).
 
-    Returns the CSV rows (see :func:`_csv_part`), the header and the number of rows.
+    Written block of :data:`DOC_CATEGORIES_BLOCK` articles by block from the span's
+    file of category cells ``(doc rank, row of the universe, count)``. Returns the CSV
+    rows (see :func:`_csv_part`), the header and the number of rows.
     """
     from . import stats
 
-    arts = _FINISH["arts"].iloc[start:stop].reset_index(drop=True)
+    rank, row, cnt = (a.astype(np.int64) for a in _read_pieces(Path(_FINISH["folder"]) / f"span-{s}", 3))
+    order = np.argsort(rank, kind="stable")
+    rank, row, cnt = rank[order], row[order], cnt[order]
     data, header, n = [], b"", 0
-    for f in stats.rate_by_article_from_cells(arts, _FINISH["uni_c"], doc - start, key, count, block=stop - start):
-        data.append(_csv_bytes(f, header=False))
-        header = header or _csv_bytes(f.iloc[:0], header=True)
-        n += len(f)
+    for lo in range(0, len(arts), DOC_CATEGORIES_BLOCK):
+        hi = min(len(arts), lo + DOC_CATEGORIES_BLOCK)
+        a, z = np.searchsorted(rank, [start + lo, start + hi])
+        block = arts.iloc[lo:hi].reset_index(drop=True)
+        for f in stats.rate_by_article_from_cells(block, _FINISH["uni_c"], rank[a:z] - (start + lo), row[a:z],
+                                                   cnt[a:z], block=hi - lo):
+            data.append(_csv_bytes(f, header=False))
+            header = header or _csv_bytes(f.iloc[:0], header=True)
+            n += len(f)
     return _csv_part(b"".join(data)), header, n
 
 
@@ -746,11 +814,27 @@ def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
 
 def _keyness_entries_task(arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
                           cnt: np.ndarray) -> tuple[pd.DataFrame, bytes | _Part, bytes]:
-    """Entry keyness (every outlet x entry): the frame, its CSV rows (see :func:`_csv_part`) and header."""
+    """Entry keyness (every outlet x entry): the frame, its CSV rows (see :func:`_csv_part`) and header.
+
+    ``arts`` may hold one row per outlet (its tokens summed) and the cells the
+    outlet's summed counts: the test sums counts and tokens per outlet.
+    """
     from . import stats
 
     entries = stats.keyness_entries_from_cells(arts, uni, doc, key, cnt)[KEYNESS_COLUMNS]
     return entries, _csv_part(_csv_bytes(entries, header=False)), _csv_bytes(entries, header=True)
+
+
+def _framing_rows(lexicons: list, uni: pd.DataFrame) -> np.ndarray:
+    """Which rows of the entry universe are framing-pair terms (with a voice other than ``all``)."""
+    terms = {}
+    for lex in lexicons:
+        for fp in lex.framing_pairs:
+            for alt in fp.alternatives.values():
+                terms.setdefault(lex.name, set()).update(str(t).strip().casefold() for t in alt)
+    u = uni.reset_index(drop=True)
+    return np.array([v != "all" and lx in terms and str(e).strip().casefold() in terms[lx]
+                     for lx, e, v in zip(u["lexicon"], u["entry"], u["voice"])], dtype=bool)
 
 
 def _framing_table(lexicons: list, arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
@@ -758,14 +842,8 @@ def _framing_table(lexicons: list, arts: pd.DataFrame, uni: pd.DataFrame, doc: n
     """framing_shares on the framing-pair hits, rebuilt from the entry cells (one row per hit)."""
     from . import stats
 
-    terms = {}
-    for lex in lexicons:
-        for fp in lex.framing_pairs:
-            for alt in fp.alternatives.values():
-                terms.setdefault(lex.name, set()).update(str(t).strip().casefold() for t in alt)
     u = uni.reset_index(drop=True)
-    relevant = np.array([v != "all" and lx in terms and str(e).strip().casefold() in terms[lx]
-                         for lx, e, v in zip(u["lexicon"], u["entry"], u["voice"])], dtype=bool)
+    relevant = _framing_rows(lexicons, u)
     sel = relevant[key] if len(key) else np.zeros(0, dtype=bool)
     reps = cnt[sel]
     rows = u.iloc[np.repeat(key[sel], reps)].reset_index(drop=True)
@@ -852,28 +930,6 @@ class _TaskRunner:
             yield pending.popleft().get()
 
 
-def _outlet_batches(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray], outlet_counts: pd.Series,
-                    n: int) -> list[tuple]:
-    """``(keys, bounds, arrays, outlet_counts)`` of about ``n`` batches of consecutive outlets.
-
-    ``keys`` are sorted (outlet first) with their rows ``bounds[i]:bounds[i + 1]`` of
-    ``arrays``; every outlet of ``outlet_counts`` is in one batch, with its keys (if any).
-    """
-    outlets = sorted(map(str, outlet_counts.index))
-    key_outlets = [str(k[0]) for k in keys]
-    lo = np.searchsorted(np.asarray(key_outlets, dtype=object), np.asarray(outlets, dtype=object), side="left") \
-        if keys else np.zeros(len(outlets), dtype=np.int64)
-    hi = np.append(lo[1:], len(keys)) if len(outlets) else lo
-    weights = [1 + int(bounds[h] - bounds[l]) for l, h in zip(lo, hi)]
-    out = []
-    for b in _batches(weights, n) or [range(0, 0)]:
-        k0, k1 = (int(lo[b.start]), int(hi[b.stop - 1])) if len(b) else (0, 0)
-        r0, r1 = int(bounds[k0]), int(bounds[k1])
-        out.append((keys[k0:k1], bounds[k0:k1 + 1] - r0, {m: a[r0:r1] for m, a in arrays.items()},
-                    outlet_counts.loc[outlets[b.start:b.stop]]))
-    return out
-
-
 def _batches(weights: Sequence[float], n: int) -> list[range]:
     """Consecutive ranges of ``weights``' positions, about ``n`` of them, of about equal total weight."""
     total = float(sum(weights))
@@ -913,11 +969,110 @@ class _Codes:
         return list(self.index)
 
 
+class _Pieces:
+    """Objects pickled one after another to a file as they come (appended); :func:`_iter_pieces` reads them."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._f = None
+
+    def append(self, obj) -> None:
+        if self._f is None:
+            self._f = open(self.path, "ab")
+        pickle.dump(obj, self._f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> None:
+        if self._f is not None:
+            self._f.close()
+            self._f = None
+
+
+def _iter_pieces(path: Path) -> Iterator[Any]:
+    """The objects of a :class:`_Pieces` file, in order (none if there is no file)."""
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        return
+    with f:
+        while True:
+            try:
+                yield pickle.load(f)
+            except EOFError:
+                return
+
+
+def _read_pieces(path: Path, k: int) -> list[np.ndarray]:
+    """The ``k`` columns of a :class:`_Pieces` file of ``k``-tuples of arrays, each concatenated."""
+    pieces = list(_iter_pieces(path))
+    if not pieces:
+        return [np.zeros(0, np.int64) for _ in range(k)]
+    return [np.concatenate([p[i] for p in pieces]) for i in range(k)]
+
+
+def _split(values: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """``(value, positions)`` for each distinct value of ``values``, positions in order."""
+    if not len(values):
+        return
+    order = np.argsort(values, kind="stable")
+    cuts = np.flatnonzero(np.diff(values[order])) + 1
+    for part in np.split(order, cuts):
+        yield int(values[part[0]]), part
+
+
+class _SparseSum:
+    """Sums of counts by integer key, added in pieces and merged now and then."""
+
+    def __init__(self):
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._n = 0
+        self.keys, self.sums = np.zeros(0, np.int64), np.zeros(0, np.int64)
+
+    def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self._pending.append((keys.astype(np.int64), counts.astype(np.int64)))
+        self._n += len(keys)
+        if self._n > 2_000_000:
+            self.merge()
+
+    def merge(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._pending:
+            keys = np.concatenate([self.keys, *(k for k, _ in self._pending)])
+            vals = np.concatenate([self.sums, *(v for _, v in self._pending)])
+            self._pending, self._n = [], 0
+            self.keys, inv = np.unique(keys, return_inverse=True)
+            self.sums = np.zeros(len(self.keys), dtype=np.int64)
+            np.add.at(self.sums, inv, vals)
+        return self.keys, self.sums
+
+
+def _key_ranges(first: dict[str, np.ndarray], outlets: list[str], r: range) -> dict[str, tuple[int, int]]:
+    """For each group, the positions ``lo:hi`` of the sorted keys of the outlets ``outlets[r]``.
+
+    ``first``: each group's sorted keys' first member (the outlet).
+    """
+    out = {}
+    for g, keys in first.items():
+        if not len(r) or not len(keys):
+            out[g] = (0, 0)
+            continue
+        out[g] = (int(np.searchsorted(keys, outlets[r.start], side="left")),
+                  int(np.searchsorted(keys, outlets[r.stop - 1], side="right")))
+    return out
+
+
 class Aggregator:
-    """Collects the partials of every chunk and computes the outlet tables from them."""
+    """Collects the partials of every chunk and computes the outlet tables from them.
+
+    The per-article partials go to a hidden folder (in ``spill``, or the system's
+    temporary folder) as the chunks come: held in memory they grow with the corpus
+    (about 2 KB per article). :meth:`finish` sorts them into one file per batch of
+    outlets and per span of articles (in doc_id order), and each outlet table is
+    computed from those files, a batch at a time. This process keeps one row per
+    article (``docs``), the word counts per outlet and the lexicon cells seen.
+    :meth:`close` removes the folder.
+    """
 
     def __init__(self, lexicons: Sequence, seed: int, keyness_max_rows: int | None = KEYNESS_MAX_ROWS,
-                 keyness_top: int = KEYNESS_TOP):
+                 keyness_top: int = KEYNESS_TOP, spill: Path | None = None):
         self.lexicons = list(lexicons)
         self.seed = seed
         self.keyness_max_rows = keyness_max_rows
@@ -926,56 +1081,61 @@ class Aggregator:
         self.docs: list[pd.DataFrame] = []
         self.n = 0
         self.cell_codes = {lvl: _Codes() for lvl in ("entry", "category")}
-        self.cells: dict[str, list[tuple]] = {lvl: [] for lvl in ("entry", "category")}
         self.group_codes = {g: _Codes() for g in ("sentiment", "actor")}
-        self.group_parts: dict[str, list[tuple]] = {g: [] for g in ("sentiment", "actor")}
         self.actors: set = set()
         self.voices: set = set()
+        self.folder = Path(tempfile.mkdtemp(prefix=".mediabias-partials-", dir=spill))
+        self._chunks = _Pieces(self.folder / "chunks")
+        self.outlet_codes: dict[str, int] = {}
+        self._work = np.zeros(0, np.int64)  # per outlet (code): its cells and sentence-group rows
         # word counts per outlet as (outlet, word id, count) triplets, merged now and then:
         # numbers, not a dict per outlet (490 outlets x their vocabularies is gigabytes of dicts)
         self.vocab: dict[str, int] = {}
-        self.outlet_codes: dict[str, int] = {}
-        self._words_pending: list[tuple] = []
-        self._words_pending_n = 0
-        self._words = (np.zeros(0, np.int64), np.zeros(0, np.int64))  # key = outlet << 32 | word, count
+        self._words = _SparseSum()  # key = outlet << 32 | word
+
+    def close(self) -> None:
+        """Remove the folder of partials."""
+        self._chunks.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def add(self, r: ChunkResult) -> None:
         base = self.n
         self.docs.append(r.docs)
         self.n += len(r.docs)
-        # compact: int32 article numbers, codes and counts (a 1 GB corpus has a few million cells)
+        oc = self.outlet_codes
+        doc_outlet = np.fromiter((oc.setdefault(o, len(oc)) for o in r.docs["outlet"]), dtype=np.int64,
+                                 count=len(r.docs))
+        work = np.bincount(doc_outlet, minlength=len(oc))
+        # compact: int32 article numbers, codes and counts (a 1 GB corpus has millions of cells)
+        cells = {}
         for lvl, (doc, table, code, count) in r.cells.items():
             remap = self.cell_codes[lvl].remap(table)
-            self.cells[lvl].append(((doc + base).astype(np.int32), (remap[code] if len(code) else code).astype(np.int32),
-                                    count.astype(np.int32)))
+            cells[lvl] = ((doc + base).astype(np.int32), (remap[code] if len(code) else code).astype(np.int32),
+                          count.astype(np.int32))
+            work += np.bincount(doc_outlet[doc], minlength=len(oc))
+        groups = {}
+        from .sentiment import PARTIAL_MEASURES
+
         for g, (doc, table, code, arrays) in r.groups.items():
             remap = self.group_codes[g].remap(table)
-            arrays = {m: (v.astype(np.int32) if m in ("n", "zero") else v) for m, v in arrays.items()}
-            self.group_parts[g].append(((doc + base).astype(np.int32),
-                                        (remap[code] if len(code) else code).astype(np.int32), arrays))
+            groups[g] = ((doc + base).astype(np.int32), (remap[code] if len(code) else code).astype(np.int32),
+                         tuple(arrays[m].astype(np.int32) if m in ("n", "zero") else arrays[m]
+                               for m in PARTIAL_MEASURES))
+            work += np.bincount(doc_outlet[doc], minlength=len(oc))
+        self._chunks.append((cells, groups))
+        grown = np.zeros(len(oc), np.int64)
+        grown[:len(self._work)] = self._work
+        self._work = grown + work
         self.actors |= r.actors
         self.voices |= r.voices
         vocab, w = self.vocab, r.words
         if len(w.count):
             ids = np.fromiter((vocab.setdefault(x, len(vocab)) for x in w.words), dtype=np.int64, count=len(w.words))
-            codes = np.asarray([self.outlet_codes.setdefault(o, len(self.outlet_codes)) for o in w.outlets],
-                               dtype=np.int64)
-            self._words_pending.append(((codes[w.outlet] << 32) | ids[w.word], w.count))
-            self._words_pending_n += len(w.count)
+            codes = np.asarray([oc.setdefault(o, len(oc)) for o in w.outlets], dtype=np.int64)
+            self._words.add((codes[w.outlet] << 32) | ids[w.word], w.count)
         else:
             for o in w.outlets:
-                self.outlet_codes.setdefault(o, len(self.outlet_codes))
-        if self._words_pending_n > 2_000_000:
-            self._merge_words()
-
-    def _merge_words(self) -> None:
-        keys = np.concatenate([self._words[0], *(k for k, _ in self._words_pending)])
-        vals = np.concatenate([self._words[1], *(v for _, v in self._words_pending)])
-        self._words_pending, self._words_pending_n = [], 0
-        uniq, inv = np.unique(keys, return_inverse=True)
-        total = np.zeros(len(uniq), dtype=np.int64)
-        np.add.at(total, inv, vals)
-        self._words = (uniq, total)
+                oc.setdefault(o, len(oc))
 
     # -- finishing
 
@@ -983,44 +1143,66 @@ class Aggregator:
         return pd.concat(self.docs, ignore_index=True) if self.docs else pd.DataFrame(
             {c: pd.Series(dtype=object) for c in ("doc_id", "outlet", "n_tokens", "polarity", "subjectivity")})
 
-    def _cell_arrays(self, lvl: str, rank: np.ndarray):
+    def _universe(self, lvl: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """The sorted cell universe and, for each cell code (arrival order), its row."""
         from . import stats
 
         keys = self.cell_codes[lvl].keys()
         uni = stats.cell_universe(keys, lvl)
-        # code (arrival order) -> row of the sorted universe
-        key_cols = list(uni.columns)
-        pos = {tuple(row): i for i, row in enumerate(uni[key_cols].itertuples(index=False, name=None))}
-        remap = np.asarray([pos[k] for k in keys], dtype=np.int64)
-        parts = self.cells[lvl]
-        doc = np.concatenate([p[0] for p in parts]).astype(np.int64) if parts else np.zeros(0, np.int64)
-        code = np.concatenate([p[1] for p in parts]).astype(np.int64) if parts else np.zeros(0, np.int64)
-        count = np.concatenate([p[2] for p in parts]).astype(np.int64) if parts else np.zeros(0, np.int64)
-        self.cells[lvl] = []  # free the chunk pieces
-        return uni, rank[doc] if len(doc) else doc, remap[code] if len(code) else code, count
+        pos = {tuple(row): i for i, row in enumerate(uni.itertuples(index=False, name=None))}
+        return uni, np.asarray([pos[k] for k in keys], dtype=np.int64)
 
-    def _runs(self, g: str, rank: np.ndarray):
-        """Group partials sorted by group key, then doc_id: (keys, bounds, arrays)."""
-        from .sentiment import PARTIAL_MEASURES
+    def _partition(self, doc_outlet, doc_pos, rank, batch_of, span_size, row_e, row_c, key_rank, uni_e):
+        """Sort the partials into the files of the batches of outlets and of the spans of articles.
 
-        keys = self.group_codes[g].keys()
-        parts = self.group_parts[g]
-        if not keys:
-            return [], np.zeros(1, np.int64), {m: np.zeros(0) for m in PARTIAL_MEASURES}
-        order_keys = sorted(range(len(keys)), key=lambda i: keys[i])
-        key_rank = np.empty(len(keys), dtype=np.int64)
-        key_rank[order_keys] = np.arange(len(keys))
-        doc = np.concatenate([p[0] for p in parts])
-        code = np.concatenate([p[1] for p in parts])
-        kr = key_rank[code]
-        order = np.lexsort((rank[doc], kr))
-        del doc, code
-        arrays = {}
-        for m in PARTIAL_MEASURES:
-            arrays[m] = np.concatenate([p[2].pop(m) for p in parts])[order]
-        self.group_parts[g] = []
-        bounds = np.searchsorted(kr[order], np.arange(len(keys) + 1))
-        return [keys[i] for i in order_keys], bounds, arrays
+        Per batch ``b``: ``entry-b`` and ``category-b`` (outlet, position in the
+        outlet, row of the universe, count), ``sentiment-b`` and ``actor-b`` (doc rank,
+        key rank, partial sums); per span ``s``: ``span-s`` (doc rank, row of the
+        category universe, count). Returns the entry counts summed per (outlet, row)
+        for keyness (a :class:`_SparseSum`, key ``outlet x rows + row``) and the
+        framing-pair cells ``(doc rank, row, count)``.
+        """
+        self._chunks.close()
+        files: dict[str, _Pieces] = {}
+
+        def put(name: str, arrays: tuple) -> None:
+            if name not in files:
+                files[name] = _Pieces(self.folder / name)
+            files[name].append(arrays)
+
+        k = len(uni_e)
+        is_all = (uni_e["voice"].to_numpy(dtype=object) == "all")
+        relevant = _framing_rows(self.lexicons, uni_e)
+        keyness, framing = _SparseSum(), []
+        try:
+            for cells, groups in _iter_pieces(self._chunks.path):
+                for lvl, (doc, code, cnt) in cells.items():
+                    o = doc_outlet[doc]
+                    row = (row_e if lvl == "entry" else row_c)[code]
+                    pos = doc_pos[doc]
+                    for b, sel in _split(batch_of[o]):
+                        put(f"{lvl}-{b}", (o[sel], pos[sel], row[sel].astype(np.int32), cnt[sel]))
+                    if lvl == "entry":
+                        a = is_all[row]
+                        keyness.add(o[a].astype(np.int64) * k + row[a], cnt[a])
+                        f = relevant[row]
+                        if f.any():
+                            framing.append((rank[doc[f]], row[f], cnt[f]))
+                    else:
+                        r = rank[doc]
+                        for s, sel in _split(r // span_size):
+                            put(f"span-{s}", (r[sel], row[sel].astype(np.int32), cnt[sel]))
+                for g, (doc, code, arrays) in groups.items():
+                    r, kr = rank[doc], key_rank[g][code].astype(np.int32)
+                    for b, sel in _split(batch_of[doc_outlet[doc]]):
+                        put(f"{g}-{b}", (r[sel], kr[sel], *(a[sel] for a in arrays)))
+        finally:
+            for f in files.values():
+                f.close()
+        os.unlink(self._chunks.path)
+        fr = tuple(np.concatenate([p[i] for p in framing]).astype(np.int64) if framing else np.zeros(0, np.int64)
+                   for i in range(3))
+        return keyness, fr
 
     def finish(self, writers: dict[str, "TableWriter"], jobs: int = 1) -> dict[str, pd.DataFrame]:
         """The outlet tables: doc_categories, outlet_terms and keyness are written to ``writers`` here.
@@ -1032,7 +1214,6 @@ class Aggregator:
         """
         from . import stats
         from .match import unmatched_entries
-        from .sentiment import actor_sentiment_by_outlet_from_partials, sentiment_by_outlet_from_partials
 
         seed = self.seed
         docs = self._docs()
@@ -1044,32 +1225,47 @@ class Aggregator:
         if arts["doc_id"].duplicated().any():
             raise MediabiasError(f"doc_id {arts.loc[arts['doc_id'].duplicated(), 'doc_id'].iloc[0]!r} occurs twice",
                                  hint="Every article needs its own doc_id.")
+        del doc_ids, order
         tables: dict[str, pd.DataFrame] = {}
-        uni_e, doc_e, key_e, cnt_e = self._cell_arrays("entry", rank)
-        uni_c, doc_c, key_c, cnt_c = self._cell_arrays("category", rank)
-        seen = uni_e[["lexicon", "category", "entry"]].drop_duplicates()
-        tables["unmatched_entries"] = unmatched_entries(seen, self.lexicons)
-        n_outlets = arts["outlet"].nunique()
-        if jobs > 1 and n_outlets * len(uni_e) < PARALLEL_FINISH_MIN_ROWS and len(arts) < PARALLEL_FINISH_MIN_ARTICLES:
+        uni_e, row_e = self._universe("entry")
+        uni_c, row_c = self._universe("category")
+        tables["unmatched_entries"] = unmatched_entries(uni_e[["lexicon", "category", "entry"]].drop_duplicates(),
+                                                        self.lexicons)
+        # each article's outlet (in sorted order) and position among its outlet's articles (doc_id order)
+        outlets, codes, o_order, o_bounds, o_pos = stats._outlet_positions(arts)
+        doc_outlet, doc_pos = codes[rank].astype(np.int32), o_pos[rank].astype(np.int32)
+        tok_all = arts["n_tokens"].to_numpy(dtype=np.int64)
+        toks = [tok_all[o_order[o_bounds[i]:o_bounds[i + 1]]] for i in range(len(outlets))]
+        # the groups' keys in sorted order, and each code's rank among them
+        skeys, key_rank = {}, {}
+        for g, c in self.group_codes.items():
+            keys = c.keys()
+            by_key = sorted(range(len(keys)), key=lambda i: keys[i])
+            key_rank[g] = np.empty(len(keys), dtype=np.int64)
+            key_rank[g][by_key] = np.arange(len(keys))
+            skeys[g] = [keys[i] for i in by_key]
+        # batches of consecutive outlets of about equal work; spans of articles in doc_id order
+        work = self._work[[self.outlet_codes[o] for o in outlets]] + len(uni_e) // 50
+        batches = _batches(work.tolist(), OUTLET_BATCHES)
+        batch_of = np.empty(len(outlets), dtype=np.int64)
+        for b, r in enumerate(batches):
+            batch_of[r.start:r.stop] = b
+        blocks = -(-len(arts) // DOC_CATEGORIES_BLOCK)
+        span_size = DOC_CATEGORIES_BLOCK * max(1, -(-blocks // DOC_CATEGORIES_SPANS))
+        keyness_sum, framing = self._partition(doc_outlet, doc_pos, rank, batch_of, span_size, row_e, row_c,
+                                               key_rank, uni_e)
+        counts = pd.Series(np.diff(o_bounds), index=pd.Index(outlets, dtype=object))
+        del rank, doc_outlet, doc_pos
+        if jobs > 1 and len(outlets) * len(uni_e) < PARALLEL_FINISH_MIN_ROWS and len(arts) < PARALLEL_FINISH_MIN_ARTICLES:
             jobs = 1
-        shared = {"seed": seed, "arts": arts, "uni_c": uni_c, "rates_csv": RateRowsCsv(uni_e, "entry")}
+        shared = {"seed": seed, "uni_c": uni_c, "rates_csv": RateRowsCsv(uni_e, "entry"), "folder": str(self.folder),
+                  "actors": self.actors, "voices": self.voices}
         with _TaskRunner(jobs, shared, spill=writers["outlet_terms"].path.parent) as run:
-            # the tables kept in memory: actor sentiment (the biggest) in batches of outlets, each
-            # group's interval having its own random stream; the others one task each
-            keys_a, bounds_a, arrays_a = self._runs("actor", rank)
-            actor_parts = [run.submit(actor_sentiment_by_outlet_from_partials, *part, self.actors, self.voices,
-                                      seed=seed)
-                           for part in _outlet_batches(keys_a, bounds_a, arrays_a,
-                                                       docs["outlet"].astype(str).value_counts(), ACTOR_BATCHES)]
-            side = {}
-            side["keyness_entries"] = run.submit(_keyness_entries_task, arts, uni_e, doc_e, key_e, cnt_e)
-            side["outlet_categories"] = run.submit(stats.rate_by_outlet_from_cells, arts, uni_c, doc_c, key_c, cnt_c,
-                                                   "category", seed=seed)
-            side["framing_pairs"] = run.submit(_framing_table, self.lexicons, arts, uni_e, doc_e, key_e, cnt_e)
-            keys_s, bounds_s, arrays_s = self._runs("sentiment", rank)
-            side["outlet_sentiment"] = run.submit(sentiment_by_outlet_from_partials, keys_s, bounds_s, arrays_s,
-                                                  docs[["outlet", "polarity", "subjectivity"]], seed=seed)
-            del keys_a, bounds_a, arrays_a, keys_s, bounds_s, arrays_s
+            keys_o, cells_o = keyness_sum.merge()
+            totals = arts.groupby("outlet")["n_tokens"].sum().reindex(outlets).astype(np.int64)
+            per_outlet = pd.DataFrame({"doc_id": outlets, "outlet": outlets, "n_tokens": totals.to_numpy()})
+            side = {"keyness_entries": run.submit(_keyness_entries_task, per_outlet, uni_e, keys_o // max(len(uni_e), 1),
+                                                  keys_o % max(len(uni_e), 1), cells_o)}
             # the big tables, written in order as their parts come back; one stream of tasks, so
             # the workers keep busy while this process prepares, receives and writes (keyness
             # first: its entry rows, one task started early, follow its word rows)
@@ -1082,76 +1278,82 @@ class Aggregator:
                 tables["keyness"] = pd.concat([*words.kept, entries], ignore_index=True) if words.kept else entries
 
             words.done = keyness_done
-            streams = [words, self._doc_categories(arts, uni_c, doc_c, key_c, cnt_c, writers["doc_categories"]),
-                       self._outlet_terms(arts, uni_e, doc_e, key_e, cnt_e, shared["rates_csv"],
-                                          writers["outlet_terms"], tables)]
+            first = {g: np.asarray([k[0] for k in keys], dtype=object) for g, keys in skeys.items()}
+            calls = [(_outlet_batch_task, b, outlets[r.start:r.stop], r.start, toks[r.start:r.stop],
+                      counts.iloc[r.start:r.stop],
+                      {g: (skeys[g][lo:hi], lo) for g, (lo, hi) in _key_ranges(first, outlets, r).items()})
+                     for b, r in enumerate(batches)]
+            streams = [words, self._doc_categories(arts, uni_c, span_size, writers["doc_categories"]),
+                       self._outlet_tables(calls, shared["rates_csv"], writers["outlet_terms"], tables,
+                                           docs[["outlet", "polarity", "subjectivity"]])]
             calls = [(stream, call) for stream in streams for call in stream.calls]
             results = run.ordered([call for _, call in calls], window=16 * run.jobs)
             for stream in streams:
                 for _ in stream.calls:
                     stream.take(next(results))
                 stream.done()
-            for name, handle in side.items():
-                tables[name] = handle.get()
-            parts = [h.get() for h in actor_parts]
-            tables["outlet_actor_sentiment"] = (parts[0] if len(parts) == 1 else
-                                                pd.concat(parts, ignore_index=True))
+            tables["framing_pairs"] = _framing_table(self.lexicons, arts, uni_e, *framing)
         return {name: tables[name] for name in ("unmatched_entries", "outlet_terms", "outlet_categories",
                                                  "outlet_sentiment", "outlet_actor_sentiment", "keyness",
                                                  "framing_pairs")}
 
-    def _doc_categories(self, arts, uni, doc, key, cnt, writer: "TableWriter") -> "_Stream":
-        """doc_categories (every article x category x voice, zeros included), in blocks of articles."""
+    def _doc_categories(self, arts, uni, span_size: int, writer: "TableWriter") -> "_Stream":
+        """doc_categories (every article x category x voice, zeros included), span of articles by span."""
         from . import stats
 
         if len(uni) == 0:  # no hit at all: the header only
-            for f in stats.rate_by_article_from_cells(arts, uni, doc, key, cnt):
+            empty = np.zeros(0, np.int64)
+            for f in stats.rate_by_article_from_cells(arts, uni, empty, empty, empty):
                 writer.write_csv(_csv_bytes(f, header=False), _csv_bytes(f, header=True), len(f))
             return _Stream([], None)
-        order = np.argsort(doc, kind="stable")
-        doc, key, cnt = doc[order], key[order], cnt[order]
-        calls = []
-        for start in range(0, len(arts), DOC_CATEGORIES_BLOCK):
-            stop = min(len(arts), start + DOC_CATEGORIES_BLOCK)
-            lo, hi = np.searchsorted(doc, [start, stop])
-            calls.append((_doc_categories_task, start, stop, doc[lo:hi], key[lo:hi], cnt[lo:hi]))
+        calls = [(_doc_span_task, s, arts.iloc[start:start + span_size].reset_index(drop=True), start)
+                 for s, start in enumerate(range(0, len(arts), span_size))]
         return _Stream(calls, lambda result: writer.write_csv(result[0], result[1] or None, result[2]))
 
-    def _outlet_terms(self, arts, uni, doc, key, cnt, csv_rows: RateRowsCsv, writer: "TableWriter",
-                      tables: dict) -> "_Stream":
-        """outlet_terms, written outlet by outlet; its rows with hits go to ``tables`` (the in-memory table).
+    def _outlet_tables(self, calls: list, csv_rows: RateRowsCsv, writer: "TableWriter", tables: dict,
+                       scores: pd.DataFrame) -> "_Stream":
+        """The outlet tables from the batches' tasks: outlet_terms written as they come, the others kept.
 
-        490 outlets x 3,000 entries x 3 voices is millions of rows: they are never
-        held whole, nor built as DataFrames (see :class:`RateRowsCsv`). Batches of
-        outlets of about equal work (the bootstrap grows with the outlet's cells) are
-        the tasks.
+        490 outlets x 3,000 entries x 3 voices is millions of outlet_terms rows: they
+        are never held whole, nor built as DataFrames (see :class:`RateRowsCsv`);
+        its rows with hits go to ``tables`` (the in-memory table).
         """
         from . import stats
+        from .sentiment import set_article_means
 
-        if len(uni) == 0:
-            empty = tables["outlet_terms"] = stats.rate_by_outlet_from_cells(arts, uni, doc, key, cnt, "entry")
-            writer.write_csv(_csv_bytes(empty, header=False), _csv_bytes(empty, header=True), 0)
-            return _Stream([], None)
-        groups = list(stats.outlet_cell_groups(arts, doc, key, cnt))
-        weights = [len(uni) + 50 * len(g[2]) for g in groups]
         kept: list = []
+        parts: dict[str, list] = {"outlet_categories": [], "outlet_sentiment": [], "outlet_actor_sentiment": []}
 
         def take(result):
-            data, n, part = result
+            data, n, part = result["outlet_terms"]
             writer.write_csv(data, csv_rows.header, n)
             kept.extend(part)
+            for name, frames in parts.items():
+                if name in result:
+                    frames.append(result[name])
 
         def done():
-            tables["outlet_terms"] = stats.outlet_rates_frame(csv_rows.uni, kept, "entry")
+            if not calls:
+                writer.write_csv(b"", csv_rows.header, 0)
+            tables["outlet_terms"] = (stats.outlet_rates_frame(csv_rows.uni, kept, "entry") if len(csv_rows.uni)
+                                      else stats._empty(csv_rows.columns))
+            keys = stats._KEYS["category"]
+            cols = ["outlet", *keys, "voice", "count", "n_docs", "docs_with_term", "n_tokens", "rate_per_1k",
+                    "ci_low", "ci_high", "ci_method", "caveat"]
+            tables["outlet_categories"] = (stats._finish_rates(parts["outlet_categories"], keys, cols)
+                                           if parts["outlet_categories"] else stats._empty(cols))
+            for name in ("outlet_sentiment", "outlet_actor_sentiment"):
+                frames = parts[name]
+                tables[name] = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+            set_article_means(tables["outlet_sentiment"], scores)
 
-        return _Stream([(_outlet_terms_task, groups[b.start:b.stop]) for b in _batches(weights, 64)], take, done)
+        return _Stream(calls, take, done)
 
     def _keyness_words(self, arts, writer: "TableWriter") -> "_Stream":
         """Word keyness, written outlet by outlet; each outlet's first 50 overused words go to its ``kept``."""
         from . import stats
 
-        self._merge_words()
-        keys, vals = self._words
+        keys, vals = self._words.merge()
         outlets = sorted(set(map(str, arts["outlet"].unique())) | set(self.outlet_codes))
         code_to_outlet = {c: o for o, c in self.outlet_codes.items()}
         where = {o: i for i, o in enumerate(outlets)}
@@ -1261,7 +1463,8 @@ def run_engine(stream, out: Path, lexicons: Sequence, *, seed: int, jobs: int = 
     for w in writers.values():  # temporary files of an interrupted earlier run
         for stale in out.glob(f".{w.path.name}.tmp-*"):
             stale.unlink(missing_ok=True)
-    agg = Aggregator(lexicons, seed)
+    out.mkdir(parents=True, exist_ok=True)
+    agg = Aggregator(lexicons, seed, spill=out)
     samples: list[tuple] = []
     timing = {"read": 0.0}
     started = time.perf_counter()
@@ -1351,6 +1554,8 @@ def run_engine(stream, out: Path, lexicons: Sequence, *, seed: int, jobs: int = 
         for w in writers.values():
             w.discard()
         raise
+    finally:
+        agg.close()
     sample = {}
     if samples:
         sample = {name: pd.concat([s[i] for s in samples], ignore_index=True)

@@ -723,22 +723,47 @@ def _sentiment_table(runs: tuple, outlet_col: pd.Series, voices: list[str] | Non
         grid = grid.merge(pd.DataFrame({"voice": voices}), how="cross")
     out = _summarise_runs(*runs, groups, grid, n_articles, n_boot, seed, level, min_docs,
                           "descriptive only: fewer than 5 articles from this outlet have such sentences")
-    if article_scores is not None:
-        a = pd.DataFrame({"outlet": article_scores["outlet"].astype(str).to_numpy(),
-                          "p": pd.to_numeric(article_scores["polarity"]).to_numpy(dtype=float),
-                          "s": pd.to_numeric(article_scores["subjectivity"]).to_numpy(dtype=float)})
-        means = a.groupby("outlet")[["p", "s"]].mean()
-        out["article_polarity_mean"] = out["outlet"].map(means["p"]).astype(float)
-        out["article_subjectivity_mean"] = out["outlet"].map(means["s"]).astype(float)
-    else:
-        out["article_polarity_mean"] = np.nan
-        out["article_subjectivity_mean"] = np.nan
+    set_article_means(out, article_scores)
     cols = [*groups, "n_docs", "n_sentences", *_stat_columns(), "zero_polarity_share", "ci_method", "caveat",
             "article_polarity_mean", "article_subjectivity_mean"]
     out = out[cols].sort_values(groups, kind="stable").reset_index(drop=True)
     out["n_docs"] = out["n_docs"].astype(np.int64)
     out["n_sentences"] = out["n_sentences"].astype(np.int64)
     return out
+
+
+def set_article_means(table: pd.DataFrame, article_scores: pd.DataFrame | None) -> None:
+    """Set ``article_polarity_mean`` and ``article_subjectivity_mean`` of ``table`` (by its ``outlet``).
+
+    ``article_scores``: ``outlet, polarity, subjectivity`` of every article, in corpus
+    order (None: NaN). The means are taken over all outlets' articles at once:
+    pandas' grouped mean of an outlet can differ in the last digit with the other
+    outlets' articles present or not, so a table computed in batches of outlets gets
+    its means from here, from all articles.
+    """
+    if article_scores is None:
+        table["article_polarity_mean"] = np.nan
+        table["article_subjectivity_mean"] = np.nan
+        return
+    a = pd.DataFrame({"outlet": article_scores["outlet"].astype(str).to_numpy(),
+                      "p": pd.to_numeric(article_scores["polarity"]).to_numpy(dtype=float),
+                      "s": pd.to_numeric(article_scores["subjectivity"]).to_numpy(dtype=float)})
+    means = a.groupby("outlet")[["p", "s"]].mean()
+    table["article_polarity_mean"] = table["outlet"].map(means["p"]).astype(float)
+    table["article_subjectivity_mean"] = table["outlet"].map(means["s"]).astype(float)
+
+
+def sentiment_by_outlet_from_counts(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray],
+                                    outlet_counts: pd.Series, n_boot: int = 2000, seed: int = DEFAULT_SEED,
+                                    level: float = 0.95, min_docs_bootstrap: int = MIN_ARTICLES) -> pd.DataFrame:
+    """:func:`sentiment_by_outlet_from_partials` with ``outlet_counts`` (articles per outlet) and NaN article means.
+
+    For a table computed in batches of outlets: :func:`set_article_means` then sets
+    the article means from all articles.
+    """
+    outlet_col = pd.Series(np.repeat(np.asarray(list(map(str, outlet_counts.index)), dtype=object),
+                                     outlet_counts.to_numpy(dtype=np.int64)))
+    return _sentiment_table((keys, bounds, arrays), outlet_col, None, None, n_boot, seed, level, min_docs_bootstrap)
 
 
 def actor_sentiment_by_outlet_from_partials(keys: list[tuple], bounds: np.ndarray, arrays: dict[str, np.ndarray],

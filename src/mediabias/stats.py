@@ -182,6 +182,10 @@ def _expanded_tail(n: int, level: float) -> float:
     return float(sps.norm.cdf(-np.sqrt(n / (n - 1)) * sps.t.ppf(1 - alpha / 2, n - 1)))
 
 
+#: Most resampled ratios held at once by :func:`_bootstrap_ratio` (columns x resamples).
+BOOTSTRAP_BLOCK_VALUES = 6_000_000
+
+
 def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory) -> tuple[np.ndarray, np.ndarray]:
     """Expanded percentile bootstrap of sum(num)/sum(den), resampling rows (units).
 
@@ -224,8 +228,9 @@ def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory) -> t
         den_int = den.astype(np.int64)
     # Columns in blocks: the resamples are drawn again for each block (the same ones),
     # which costs ~ n x n_boot, so blocks are of at least 4 n columns; at most
-    # 20,000,000 values; otherwise small enough to stay in the processor's cache.
-    block = max(1, min(20_000_000 // n_boot, max(4 * n, 2_000_000 // n_boot)))
+    # BOOTSTRAP_BLOCK_VALUES values (48 MB: a worker's memory, not the outlet's size,
+    # bounds the block); otherwise small enough to stay in the processor's cache.
+    block = max(1, min(BOOTSTRAP_BLOCK_VALUES // n_boot, max(4 * n, 2_000_000 // n_boot)))
     for start in range(0, k, block):
         stop = min(k, start + block)
         part = num[:, start:stop]
