@@ -699,18 +699,31 @@ def _run_task(fn: Callable, args: tuple, kwds: dict):
     return _Spilled(name)
 
 
-def _outlet_groups(path: Path, outlets: list[str], first: int, toks: list[np.ndarray]) -> Iterator[tuple]:
-    """The :func:`mediabias.stats.outlet_cell_groups` tuples of a batch's outlets, from its file of cells.
+def _outlet_matrices(path: Path, outlets: list[str], first: int, toks: list[np.ndarray], k: int
+                     ) -> Iterator[tuple[str, np.ndarray, Any]]:
+    """``(outlet, tok, matrix)`` (:func:`mediabias.stats.outlet_matrix`) of each outlet of a batch.
 
     The file holds ``(outlet, position in the outlet, row of the universe, count)``
-    for every non-zero cell of the outlets ``first .. first + len(outlets) - 1``.
+    for every non-zero cell of the outlets ``first .. first + len(outlets) - 1``;
+    ``toks``: each outlet's articles' tokens in doc_id order. The file's columns are
+    let go before the last matrix is handed over (a batch of one large outlet holds
+    its cells once, as its matrix, while its intervals are computed).
     """
+    from . import stats
+
     o, pos, row, cnt = _read_pieces(path, 4)
-    order = np.argsort(o, kind="stable")
-    bounds = np.searchsorted(o[order], np.arange(first, first + len(outlets) + 1))
+    order = bounds = None
+    if len(o) and not (o == o[0]).all():  # cells of several outlets: each one's, in file order
+        order = np.argsort(o, kind="stable")
+        bounds = np.searchsorted(o[order], np.arange(first, first + len(outlets) + 1))
+    only = int(o[0]) - first if len(o) else -1
     for i, outlet in enumerate(outlets):
-        sel = order[bounds[i]:bounds[i + 1]]
-        yield (outlet, toks[i], pos[sel].astype(np.int64), row[sel].astype(np.int64), cnt[sel].astype(np.int64))
+        take = order[bounds[i]:bounds[i + 1]] if order is not None else slice(None) if i == only else slice(0, 0)
+        mat = stats.outlet_matrix(len(toks[i]), k, pos[take], row[take], cnt[take])
+        del take
+        if i == len(outlets) - 1:
+            del o, pos, row, cnt, order
+        yield outlet, toks[i], mat
 
 
 def _batch_runs(path: Path, keys: list[tuple], first: int) -> tuple:
@@ -725,8 +738,13 @@ def _batch_runs(path: Path, keys: list[tuple], first: int) -> tuple:
     if not keys:
         return [], np.zeros(1, np.int64), {m: np.zeros(0) for m in PARTIAL_MEASURES}
     order = np.lexsort((rank, kr))
+    del rank
     bounds = np.searchsorted(kr[order], np.arange(first, first + len(keys) + 1))
-    return keys, bounds, {m: a[order] for m, a in zip(PARTIAL_MEASURES, measures)}
+    arrays = {}
+    for i, m in enumerate(PARTIAL_MEASURES):  # sorted one by one, each unsorted copy let go
+        arrays[m] = measures[i][order]
+        measures[i] = None
+    return keys, bounds, arrays
 
 
 def _outlet_batch_task(b: int, outlets: list[str], first: int, toks: list[np.ndarray], counts: pd.Series,
@@ -749,19 +767,22 @@ def _outlet_batch_task(b: int, outlets: list[str], first: int, toks: list[np.nda
     folder, seed = Path(_FINISH["folder"]), _FINISH["seed"]
     out: dict[str, Any] = {}
     csv_rows = _FINISH["rates_csv"]
+    k = len(csv_rows.uni)
     data, kept = [], []
-    for group in (_outlet_groups(folder / f"entry-{b}", outlets, first, toks) if len(csv_rows.uni) else ()):
-        values = stats.outlet_rates(group, len(csv_rows.uni), seed=seed)
-        rows = csv_rows.rows(group[0], values)
-        data.append(rows if rows is not None else csv_rows.frame_csv(group[0], values))
+    for outlet, tok, mat in (_outlet_matrices(folder / f"entry-{b}", outlets, first, toks, k) if k else ()):
+        values = stats.outlet_rates_from_matrix(outlet, tok, mat, seed=seed)
+        del mat
+        rows = csv_rows.rows(outlet, values)
+        data.append(rows if rows is not None else csv_rows.frame_csv(outlet, values))
         hits = np.flatnonzero(values["count"] > 0)
-        kept.append((group[0], {c: (v[hits] if np.ndim(v) else v) for c, v in values.items()}, hits))
-    out["outlet_terms"] = (_csv_part(b"".join(data)), len(outlets) * len(csv_rows.uni), kept)
+        kept.append((outlet, {c: (v[hits] if np.ndim(v) else v) for c, v in values.items()}, hits))
+    out["outlet_terms"] = (_csv_part(b"".join(data)), len(outlets) * k, kept)
     del data
     uni_c = _FINISH["uni_c"]
     if len(uni_c):
-        results = [(group[0], stats.outlet_rates(group, len(uni_c), seed=seed), None)
-                   for group in _outlet_groups(folder / f"category-{b}", outlets, first, toks)]
+        results = [(outlet, stats.outlet_rates_from_matrix(outlet, tok, mat, seed=seed), None)
+                   for outlet, tok, mat in _outlet_matrices(folder / f"category-{b}", outlets, first, toks,
+                                                            len(uni_c))]
         out["outlet_categories"] = stats.outlet_rates_frame(uni_c, results, "category")
     out["outlet_sentiment"] = sentiment_by_outlet_from_counts(
         *_batch_runs(folder / f"sentiment-{b}", *keys["sentiment"]), counts, seed=seed)
@@ -1003,10 +1024,15 @@ def _iter_pieces(path: Path) -> Iterator[Any]:
 
 def _read_pieces(path: Path, k: int) -> list[np.ndarray]:
     """The ``k`` columns of a :class:`_Pieces` file of ``k``-tuples of arrays, each concatenated."""
-    pieces = list(_iter_pieces(path))
+    pieces = [list(p) for p in _iter_pieces(path)]
     if not pieces:
         return [np.zeros(0, np.int64) for _ in range(k)]
-    return [np.concatenate([p[i] for p in pieces]) for i in range(k)]
+    out = []
+    for i in range(k):  # column by column, each one's pieces let go once joined
+        out.append(np.concatenate([p[i] for p in pieces]))
+        for p in pieces:
+            p[i] = None
+    return out
 
 
 def _split(values: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
@@ -1030,7 +1056,7 @@ class _SparseSum:
     def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
         self._pending.append((keys.astype(np.int64), counts.astype(np.int64)))
         self._n += len(keys)
-        if self._n > 2_000_000:
+        if self._n > max(500_000, len(self.keys)):  # pending at most about the merged size: bounded, amortised
             self.merge()
 
     def merge(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1087,6 +1113,7 @@ class Aggregator:
         self.folder = Path(tempfile.mkdtemp(prefix=".mediabias-partials-", dir=spill))
         self._chunks = _Pieces(self.folder / "chunks")
         self.outlet_codes: dict[str, int] = {}
+        self._outlet_names = np.zeros(0, dtype=object)  # by code
         self._work = np.zeros(0, np.int64)  # per outlet (code): its cells and sentence-group rows
         # word counts per outlet as (outlet, word id, count) triplets, merged now and then:
         # numbers, not a dict per outlet (490 outlets x their vocabularies is gigabytes of dicts)
@@ -1100,11 +1127,15 @@ class Aggregator:
 
     def add(self, r: ChunkResult) -> None:
         base = self.n
-        self.docs.append(r.docs)
-        self.n += len(r.docs)
         oc = self.outlet_codes
         doc_outlet = np.fromiter((oc.setdefault(o, len(oc)) for o in r.docs["outlet"]), dtype=np.int64,
                                  count=len(r.docs))
+        if len(self._outlet_names) < len(oc):
+            self._outlet_names = np.asarray(list(oc), dtype=object)
+        docs = r.docs
+        docs["outlet"] = self._outlet_names[doc_outlet]  # one string object per outlet, not one per article
+        self.docs.append(docs)
+        self.n += len(r.docs)
         work = np.bincount(doc_outlet, minlength=len(oc))
         # compact: int32 article numbers, codes and counts (a 1 GB corpus has millions of cells)
         cells = {}
@@ -1217,6 +1248,7 @@ class Aggregator:
 
         seed = self.seed
         docs = self._docs()
+        self.docs = [docs]
         doc_ids = docs["doc_id"].to_numpy(dtype=object)
         order = np.argsort(doc_ids, kind="stable")
         rank = np.empty(len(docs), dtype=np.int64)

@@ -186,10 +186,13 @@ def _expanded_tail(n: int, level: float) -> float:
 BOOTSTRAP_BLOCK_VALUES = 6_000_000
 
 
-def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory) -> tuple[np.ndarray, np.ndarray]:
+def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory,
+                     columns: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Expanded percentile bootstrap of sum(num)/sum(den), resampling rows (units).
 
-    ``num`` is ``(n, K)`` (dense or scipy sparse) or ``(n,)``; ``den`` is ``(n,)``.
+    ``num`` is ``(n, K)`` (dense or scipy sparse) or ``(n,)``; ``den`` is ``(n,)``;
+    ``columns``: only these columns of ``num`` (the results are theirs, in this
+    order), taken block by block instead of as one copy.
     ``seed_seq_factory()`` returns a fresh generator with the same stream each call
     (blocks of columns are computed with the same resamples).
 
@@ -213,6 +216,9 @@ def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory) -> t
         num = sparse.csc_matrix(num)
     den = np.asarray(den)
     n, k = num.shape
+    if columns is not None:
+        columns = np.asarray(columns, dtype=np.int64)
+        k = len(columns)
     low = np.full(k, np.nan)
     high = np.full(k, np.nan)
     if n == 0 or k == 0 or n_boot <= 0:
@@ -233,7 +239,7 @@ def _bootstrap_ratio(num, den, n_boot: int, level: float, seed_seq_factory) -> t
     block = max(1, min(BOOTSTRAP_BLOCK_VALUES // n_boot, max(4 * n, 2_000_000 // n_boot)))
     for start in range(0, k, block):
         stop = min(k, start + block)
-        part = num[:, start:stop]
+        part = num[:, start:stop] if columns is None else num[:, columns[start:stop]]
         part_t = part.T.tocsr() if is_sparse else np.ascontiguousarray(part.T)  # a row per column
         rng = seed_seq_factory()
         boot = np.empty((stop - start, n_boot))  # column x resample
@@ -693,11 +699,27 @@ def outlet_rates(group: tuple, k: int, n_boot: int = 2000, seed: int = DEFAULT_S
     DataFrame per outlet.
     """
     outlet, tok, rows, cells, counts = group
-    n = len(tok)
+    return outlet_rates_from_matrix(outlet, tok, outlet_matrix(len(tok), k, rows, cells, counts), n_boot, seed,
+                                    min_docs_bootstrap, level_ci)
+
+
+def outlet_matrix(n: int, k: int, rows, cells, counts) -> sparse.csc_matrix:
+    """An outlet's ``n`` articles x ``k`` cells of counts (int64), stored by column (cell).
+
+    By column: the column sums, the articles per cell and the bootstrap's blocks of
+    cells are read off it without another copy of the outlet's cells.
+    """
+    return sparse.csc_matrix((np.asarray(counts, dtype=np.int64), (rows, cells)), shape=(n, k))
+
+
+def outlet_rates_from_matrix(outlet, tok: np.ndarray, mat: sparse.csc_matrix, n_boot: int = 2000,
+                             seed: int = DEFAULT_SEED, min_docs_bootstrap: int = 10,
+                             level_ci: float = 0.95) -> dict[str, Any]:
+    """:func:`outlet_rates` from the outlet's :func:`outlet_matrix` (articles in doc_id order, ``tok`` their tokens)."""
+    n, k = mat.shape
     total_tok = int(tok.sum())
-    mat = sparse.csr_matrix((counts, (rows, cells)), shape=(n, k), dtype=np.int64)
     count = np.asarray(mat.sum(axis=0)).ravel()
-    with_term = np.diff(mat.tocsc().indptr)
+    with_term = np.diff(mat.indptr)
     rate = count / total_tok * 1000 if total_tok > 0 else np.full(k, np.nan)
     lo, hi = _poisson_ci_by_value(count, total_tok, level_ci, 1000)
     method = np.full(k, "exact-poisson", dtype=object)
@@ -705,8 +727,8 @@ def outlet_rates(group: tuple, k: int, n_boot: int = 2000, seed: int = DEFAULT_S
         use = np.flatnonzero(count > 0)
         if use.size:
             # one resampling of the outlet's articles for all its terms (a sparse product)
-            blo, bhi = _bootstrap_ratio(mat[:, use], tok.astype(np.float64), n_boot, level_ci,
-                                        lambda: _rng(seed, outlet))
+            blo, bhi = _bootstrap_ratio(mat, tok.astype(np.float64), n_boot, level_ci,
+                                        lambda: _rng(seed, outlet), columns=use)
             lo[use], hi[use] = blo * 1000, bhi * 1000
             method[use] = "bootstrap"
     return {"count": count, "n_docs": n, "docs_with_term": with_term.astype(np.int64), "n_tokens": total_tok,
