@@ -364,6 +364,21 @@ def test_framing_shares_by_voice_and_article_caveat(framing):
     assert set(t.caveat) == {CAVEAT_FEW_ARTICLES}
 
 
+@pytest.mark.parametrize("by_voice", [False, True])
+def test_framing_shares_from_counted_rows_is_the_per_hit_table(framing, by_voice):
+    """Rows of per-article counts (``weights=``) give the table of one row per hit."""
+    lex, hits = framing
+    hits = pd.concat([hits, hits.iloc[[0, 3, 3]]], ignore_index=True)  # the same cell hit 2 and 3 times
+    counted = (hits.groupby(["doc_id", "outlet", "lexicon", "category", "entry", "voice"], as_index=False)
+               .size().rename(columns={"size": "hits"}))
+    assert sorted(counted["hits"])[-2:] == [2, 3]
+    per_hit = framing_shares(hits, lex, by_voice=by_voice)
+    pd.testing.assert_frame_equal(framing_shares(counted, lex, by_voice=by_voice, weights="hits"), per_hit)
+    doubled = counted.assign(hits=counted["hits"] * 2)
+    t = framing_shares(doubled, lex, by_voice=by_voice, weights="hits")
+    assert (t["count"] == 2 * per_hit["count"]).all() and (t["n_docs"] == per_hit["n_docs"]).all()
+
+
 def test_framing_shares_rejects_an_entry_in_two_alternatives(framing):
     _, hits = framing
     bad = Lexicon("framing", (Entry("occupied territories", "place"),),

@@ -627,7 +627,7 @@ PARALLEL_FINISH_MIN_ARTICLES = 5_000
 #: from a file of their partials each: a fixed number, so the tasks are the same whatever ``jobs`` is.
 OUTLET_BATCHES = 64
 #: Articles per block of doc_categories rows (built and written at once) ...
-DOC_CATEGORIES_BLOCK = 5_000
+DOC_CATEGORIES_BLOCK = 2_000
 #: ... and at most this many spans of blocks, each a task reading a file of its articles' cells.
 DOC_CATEGORIES_SPANS = 64
 #: Results bigger than this come back from a worker in a file (see :func:`_run_task`).
@@ -679,6 +679,45 @@ def _csv_part(data: bytes) -> "bytes | _Part":
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     return _Part(name)
+
+
+class _RowSink:
+    """A task's CSV rows as they are made: in a worker, appended to a file (see :func:`_csv_part`).
+
+    A task writes its rows block by block, so it holds one block's text at a time,
+    not all of its rows (a span of doc_categories is tens of megabytes). In this
+    process (``jobs=1``) the blocks are kept and joined.
+    """
+
+    def __init__(self):
+        folder = _FINISH.get("spill")
+        self.parts: list[bytes] = []
+        self.f = None
+        if folder is not None:
+            fd, self.name = tempfile.mkstemp(prefix=".rows-", dir=folder)
+            self.f = os.fdopen(fd, "wb")
+        self.written = 0
+
+    def write(self, data: bytes) -> None:
+        if self.f is not None:
+            self.f.write(data)
+        else:
+            self.parts.append(data)
+        self.written += len(data)
+
+    def write_frame(self, df: pd.DataFrame, block: int = 100_000) -> None:
+        """``df``'s rows (no header), as :func:`_csv_bytes` writes them, ``block`` rows at a time."""
+        for start in range(0, len(df), block):
+            self.write(_csv_bytes(df.iloc[start:start + block], header=False))
+
+    def close(self) -> "bytes | _Part":
+        if self.f is None:
+            return b"".join(self.parts)
+        self.f.close()
+        if not self.written:
+            os.unlink(self.name)
+            return b""
+        return _Part(self.name)
 
 
 def _run_task(fn: Callable, args: tuple, kwds: dict):
@@ -768,16 +807,15 @@ def _outlet_batch_task(b: int, outlets: list[str], first: int, toks: list[np.nda
     out: dict[str, Any] = {}
     csv_rows = _FINISH["rates_csv"]
     k = len(csv_rows.uni)
-    data, kept = [], []
+    sink, kept = _RowSink(), []
     for outlet, tok, mat in (_outlet_matrices(folder / f"entry-{b}", outlets, first, toks, k) if k else ()):
         values = stats.outlet_rates_from_matrix(outlet, tok, mat, seed=seed)
         del mat
         rows = csv_rows.rows(outlet, values)
-        data.append(rows if rows is not None else csv_rows.frame_csv(outlet, values))
+        sink.write(rows if rows is not None else csv_rows.frame_csv(outlet, values))
         hits = np.flatnonzero(values["count"] > 0)
         kept.append((outlet, {c: (v[hits] if np.ndim(v) else v) for c, v in values.items()}, hits))
-    out["outlet_terms"] = (_csv_part(b"".join(data)), len(outlets) * k, kept)
-    del data
+    out["outlet_terms"] = (sink.close(), len(outlets) * k, kept)
     uni_c = _FINISH["uni_c"]
     if len(uni_c):
         results = [(outlet, stats.outlet_rates_from_matrix(outlet, tok, mat, seed=seed), None)
@@ -804,17 +842,17 @@ def _doc_span_task(s: int, arts: pd.DataFrame, start: int) -> tuple[bytes | _Par
     rank, row, cnt = (a.astype(np.int64) for a in _read_pieces(Path(_FINISH["folder"]) / f"span-{s}", 3))
     order = np.argsort(rank, kind="stable")
     rank, row, cnt = rank[order], row[order], cnt[order]
-    data, header, n = [], b"", 0
+    sink, header, n = _RowSink(), b"", 0
     for lo in range(0, len(arts), DOC_CATEGORIES_BLOCK):
         hi = min(len(arts), lo + DOC_CATEGORIES_BLOCK)
         a, z = np.searchsorted(rank, [start + lo, start + hi])
         block = arts.iloc[lo:hi].reset_index(drop=True)
         for f in stats.rate_by_article_from_cells(block, _FINISH["uni_c"], rank[a:z] - (start + lo), row[a:z],
                                                    cnt[a:z], block=hi - lo):
-            data.append(_csv_bytes(f, header=False))
+            sink.write_frame(f)
             header = header or _csv_bytes(f.iloc[:0], header=True)
             n += len(f)
-    return _csv_part(b"".join(data)), header, n
+    return sink.close(), header, n
 
 
 def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
@@ -823,14 +861,14 @@ def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
     Returns the CSV rows (see :func:`_csv_part`), the header, the number of rows, and
     each outlet's first 50 overused words (for the in-memory table).
     """
-    data, header, n, kept = [], b"", 0, []
+    sink, header, n, kept = _RowSink(), b"", 0, []
     for f in plan.frames():
         f = f.reindex(columns=KEYNESS_COLUMNS)
-        data.append(_csv_bytes(f, header=False))
+        sink.write_frame(f)
         header = header or _csv_bytes(f.iloc[:0], header=True)
         n += len(f)
         kept.append(f[f["g2"] > 0].head(50))
-    return _csv_part(b"".join(data)), header, n, kept
+    return sink.close(), header, n, kept
 
 
 def _keyness_entries_task(arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
@@ -860,22 +898,22 @@ def _framing_rows(lexicons: list, uni: pd.DataFrame) -> np.ndarray:
 
 def _framing_table(lexicons: list, arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
                    cnt: np.ndarray) -> pd.DataFrame:
-    """framing_shares on the framing-pair hits, rebuilt from the entry cells (one row per hit)."""
+    """framing_shares on the framing-pair hits, from the entry cells (a row per article and cell, with its count)."""
     from . import stats
 
     u = uni.reset_index(drop=True)
     relevant = _framing_rows(lexicons, u)
     sel = relevant[key] if len(key) else np.zeros(0, dtype=bool)
-    reps = cnt[sel]
-    rows = u.iloc[np.repeat(key[sel], reps)].reset_index(drop=True)
-    d = np.repeat(doc[sel], reps)
-    pseudo = pd.DataFrame({"doc_id": arts["doc_id"].to_numpy(dtype=object)[d],
-                           "outlet": arts["outlet"].to_numpy(dtype=object)[d],
-                           "lexicon": rows["lexicon"].to_numpy(dtype=object),
-                           "category": rows["category"].to_numpy(dtype=object),
-                           "entry": rows["entry"].to_numpy(dtype=object),
-                           "voice": rows["voice"].to_numpy(dtype=object)})
-    return stats.framing_shares(pseudo, lexicons, articles=arts)
+    rows = u.iloc[key[sel]].reset_index(drop=True)
+    d = doc[sel]
+    cells = pd.DataFrame({"doc_id": arts["doc_id"].to_numpy(dtype=object)[d],
+                          "outlet": arts["outlet"].to_numpy(dtype=object)[d],
+                          "lexicon": rows["lexicon"].to_numpy(dtype=object),
+                          "category": rows["category"].to_numpy(dtype=object),
+                          "entry": rows["entry"].to_numpy(dtype=object),
+                          "voice": rows["voice"].to_numpy(dtype=object),
+                          "count": cnt[sel]})
+    return stats.framing_shares(cells, lexicons, articles=arts, weights="count")
 
 
 class _Deferred:
@@ -1311,15 +1349,14 @@ class Aggregator:
 
             words.done = keyness_done
             first = {g: np.asarray([k[0] for k in keys], dtype=object) for g, keys in skeys.items()}
-            calls = [(_outlet_batch_task, b, outlets[r.start:r.stop], r.start, toks[r.start:r.stop],
-                      counts.iloc[r.start:r.stop],
-                      {g: (skeys[g][lo:hi], lo) for g, (lo, hi) in _key_ranges(first, outlets, r).items()})
-                     for b, r in enumerate(batches)]
+            batch_calls = [(_outlet_batch_task, b, outlets[r.start:r.stop], r.start, toks[r.start:r.stop],
+                            counts.iloc[r.start:r.stop],
+                            {g: (skeys[g][lo:hi], lo) for g, (lo, hi) in _key_ranges(first, outlets, r).items()})
+                           for b, r in enumerate(batches)]
             streams = [words, self._doc_categories(arts, uni_c, span_size, writers["doc_categories"]),
-                       self._outlet_tables(calls, shared["rates_csv"], writers["outlet_terms"], tables,
+                       self._outlet_tables(batch_calls, shared["rates_csv"], writers["outlet_terms"], tables,
                                            docs[["outlet", "polarity", "subjectivity"]])]
-            calls = [(stream, call) for stream in streams for call in stream.calls]
-            results = run.ordered([call for _, call in calls], window=16 * run.jobs)
+            results = run.ordered([call for stream in streams for call in stream.calls], window=16 * run.jobs)
             for stream in streams:
                 for _ in stream.calls:
                     stream.take(next(results))

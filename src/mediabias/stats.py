@@ -1040,7 +1040,7 @@ def _keyness_outlet_frames(terms: np.ndarray, extras: dict, outlets: list, colum
 
 
 def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | None = None,
-                   level: float = 0.95, by_voice: bool = False) -> pd.DataFrame:
+                   level: float = 0.95, by_voice: bool = False, weights: str | None = None) -> pd.DataFrame:
     """Each outlet's share of each competing label for a referent (``framing_pairs``).
 
     For every framing pair of every lexicon (``Lexicon.framing_pairs``) and every
@@ -1059,7 +1059,9 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
     fewer than 5 articles from this outlet name this referent" when ``n_docs < 5``.
 
     ``by_voice=True`` adds a ``voice`` column (``all``, ``outlet``, ``quoted``) and
-    computes shares within each voice.
+    computes shares within each voice. ``weights``: the name of a column holding each
+    row's number of hits (rows of per-article counts instead of one row per hit; the
+    same table).
 
     Columns: ``outlet, lexicon, referent, alternative, count, total, share, ci_low,
     ci_high, ci_method, n_docs, caveat`` (``voice`` after ``referent`` when split).
@@ -1098,6 +1100,7 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
         "lexicon": m["lexicon"].astype(str).to_numpy(),
         "key": m["entry"].astype(str).str.strip().str.casefold().to_numpy(),
         "voice": m["voice"].astype(str).to_numpy() if "voice" in m.columns else "all",
+        "n": m[weights].to_numpy(dtype=np.int64) if weights else 1,
     })
     rows = []
     for lex in _as_lexicons(lexicons):
@@ -1122,8 +1125,8 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
             for h in variants:
                 # per (outlet, voice), in sorted order: hits, articles, and hits per alternative
                 groups = h.groupby(["outlet", "voice"], sort=True)
-                totals, n_docs = groups.size(), groups["doc_id"].nunique()
-                counts = h.groupby(["outlet", "voice", "alternative"], sort=False).size().to_dict()
+                totals, n_docs = groups["n"].sum(), groups["doc_id"].nunique()
+                counts = h.groupby(["outlet", "voice", "alternative"], sort=False)["n"].sum().to_dict()
                 for (outlet, v), total, nd in zip(totals.index, totals.to_numpy(), n_docs.to_numpy()):
                     for label in fp.alternatives:
                         rows.append((outlet, lex.name, fp.referent, v, str(label),
