@@ -248,6 +248,7 @@ class CorpusStream:
                 rows, lines = [], []
         if rows or size is None:
             yield self._frames(rows, lines)
+        seen.clear()  # every doc_id is settled; the set was needed only while reading (tens of MB on a big corpus)
 
     @staticmethod
     def _frames(rows: list[dict], lines: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
