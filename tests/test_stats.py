@@ -438,3 +438,20 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted >= 20
+
+
+def test_outlet_matrix_holds_int32_counts_but_sums_in_int64():
+    """Counts held as int32 (memory); column sums and the bootstrap's products do not overflow."""
+    from mediabias import stats
+
+    rows, cells = np.array([0, 1, 2], np.int32), np.array([0, 1, 1], np.int32)
+    big = np.full(3, 2 ** 30, np.int64)
+    m = stats.outlet_matrix(3, 2, rows, cells, big)
+    assert m.dtype == np.int32
+    assert np.asarray(m.sum(axis=0)).ravel().tolist() == [2 ** 30, 2 ** 31]
+    assert (m.T.tocsr() @ np.full((3, 1), 4, np.int64)).ravel().tolist() == [2 ** 32, 2 ** 33]
+    assert stats.outlet_matrix(3, 2, rows, cells, np.full(3, 2 ** 31, np.int64)).dtype == np.int64
+    tok = np.array([100, 200, 300])
+    group = ("X", tok, rows, cells, big)
+    values = stats.outlet_rates(group, 2, n_boot=50)
+    assert values["count"].tolist() == [2 ** 30, 2 ** 31] and values["count"].dtype == np.int64

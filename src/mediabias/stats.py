@@ -704,12 +704,18 @@ def outlet_rates(group: tuple, k: int, n_boot: int = 2000, seed: int = DEFAULT_S
 
 
 def outlet_matrix(n: int, k: int, rows, cells, counts) -> sparse.csc_matrix:
-    """An outlet's ``n`` articles x ``k`` cells of counts (int64), stored by column (cell).
+    """An outlet's ``n`` articles x ``k`` cells of counts, stored by column (cell).
 
     By column: the column sums, the articles per cell and the bootstrap's blocks of
-    cells are read off it without another copy of the outlet's cells.
+    cells are read off it without another copy of the outlet's cells. Counts are
+    held as int32 when they fit (a large outlet has millions of cells); every sum
+    taken of them is in int64 (scipy's sums and products upcast), so the numbers
+    are those of an int64 matrix.
     """
-    return sparse.csc_matrix((np.asarray(counts, dtype=np.int64), (rows, cells)), shape=(n, k))
+    counts = np.asarray(counts)
+    fits = not len(counts) or (int(counts.min()) >= 0 and int(counts.max()) < 2 ** 31)
+    return sparse.csc_matrix((counts.astype(np.int32 if fits else np.int64, copy=False), (rows, cells)),
+                             shape=(n, k))
 
 
 def outlet_rates_from_matrix(outlet, tok: np.ndarray, mat: sparse.csc_matrix, n_boot: int = 2000,
