@@ -39,7 +39,7 @@ Memory: the chunks in flight (about ``2 x jobs`` chunks); in the main process on
 row per article (doc_id, outlet, tokens, two scores) and the word counts per
 outlet; in a worker, one batch of outlets' partials (the largest outlet's, at
 most) and a bootstrap block (``stats.BOOTSTRAP_BLOCK_VALUES``). The per-article
-partials (about 2 KB an article) are on disk, not in memory.
+partials (about 1.5 KB an article) are on disk, not in memory.
 """
 
 from __future__ import annotations
@@ -1155,7 +1155,7 @@ class Aggregator:
 
     The per-article partials go to a hidden folder (in ``spill``, or the system's
     temporary folder) as the chunks come: held in memory they grow with the corpus
-    (about 2 KB per article). :meth:`finish` sorts them into one file per batch of
+    (about 1.5 KB per article). :meth:`finish` sorts them into one file per batch of
     outlets and per span of articles (in doc_id order), and each outlet table is
     computed from those files, a batch at a time. This process keeps one row per
     article (``docs``), the word counts per outlet and the lexicon cells seen.
