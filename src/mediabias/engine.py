@@ -660,31 +660,17 @@ class _Spilled:
 
 @dataclass(frozen=True)
 class _Part:
-    """A block of CSV rows a worker wrote to a file (see :func:`_csv_part`)."""
+    """A block of CSV rows a worker wrote to a file (see :class:`_RowSink`)."""
 
     path: str
 
 
-def _csv_part(data: bytes) -> "bytes | _Part":
-    """A task's CSV rows as they go back: in a worker, written to a file the main process appends.
+class _RowSink:
+    """A task's CSV rows as they are made: in a worker, appended to a file the main process appends.
 
     Rows are the bulk of what the tasks produce (over a gigabyte for 490 outlets); in
     a file they are copied twice (written here, appended there) instead of five times
-    through pickling.
-    """
-    folder = _FINISH.get("spill")
-    if folder is None or not data:
-        return data
-    fd, name = tempfile.mkstemp(prefix=".rows-", dir=folder)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    return _Part(name)
-
-
-class _RowSink:
-    """A task's CSV rows as they are made: in a worker, appended to a file (see :func:`_csv_part`).
-
-    A task writes its rows block by block, so it holds one block's text at a time,
+    through pickling. A task writes its rows block by block, so it holds one block's text at a time,
     not all of its rows (a span of doc_categories is tens of megabytes). In this
     process (``jobs=1``) the blocks are kept and joined.
     """
@@ -817,7 +803,7 @@ def _outlet_batch_task(b: int, outlets: list[str], first: int, toks: list[np.nda
                        keys: dict[str, tuple[list, int]]) -> dict[str, Any]:
     """Every outlet table's rows for the outlets of batch ``b`` (consecutive in sorted order).
 
-    outlet_terms: its CSV rows (see :func:`_csv_part`), their number and each
+    outlet_terms: its CSV rows (see :class:`_RowSink`), their number and each
     outlet's rows with hits (for :func:`mediabias.stats.outlet_rates_frame`);
     outlet_categories, outlet_sentiment and outlet_actor_sentiment: their frames.
     ``toks``: each outlet's articles' tokens in doc_id order; ``counts``: its number of
@@ -862,7 +848,7 @@ def _doc_span_task(s: int, arts: pd.DataFrame, start: int) -> tuple[bytes | _Par
 
     Written block of :data:`DOC_CATEGORIES_BLOCK` articles by block from the span's
     file of category cells ``(doc rank, row of the universe, count)``. Returns the CSV
-    rows (see :func:`_csv_part`), the header and the number of rows.
+    rows (see :class:`_RowSink`), the header and the number of rows.
     """
     from . import stats
 
@@ -885,7 +871,7 @@ def _doc_span_task(s: int, arts: pd.DataFrame, start: int) -> tuple[bytes | _Par
 def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
     """Word keyness of the outlets of ``plan`` (a :class:`mediabias.stats.WordKeyness`).
 
-    Returns the CSV rows (see :func:`_csv_part`), the header, the number of rows, and
+    Returns the CSV rows (see :class:`_RowSink`), the header, the number of rows, and
     each outlet's first 50 overused words (for the in-memory table).
     """
     sink, header, n, kept = _RowSink(), b"", 0, []
@@ -900,7 +886,7 @@ def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
 
 def _keyness_entries_task(arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
                           cnt: np.ndarray) -> tuple[pd.DataFrame, bytes | _Part, bytes]:
-    """Entry keyness (every outlet x entry): the frame, its CSV rows (see :func:`_csv_part`) and header.
+    """Entry keyness (every outlet x entry): the frame, its CSV rows (see :class:`_RowSink`) and header.
 
     ``arts`` may hold one row per outlet (its tokens summed) and the cells the
     outlet's summed counts: the test sums counts and tokens per outlet.
@@ -908,7 +894,9 @@ def _keyness_entries_task(arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray
     from . import stats
 
     entries = stats.keyness_entries_from_cells(arts, uni, doc, key, cnt)[KEYNESS_COLUMNS]
-    return entries, _csv_part(_csv_bytes(entries, header=False)), _csv_bytes(entries, header=True)
+    sink = _RowSink()
+    sink.write_frame(entries)
+    return entries, sink.close(), _csv_bytes(entries, header=True)
 
 
 def _framing_rows(lexicons: list, uni: pd.DataFrame) -> np.ndarray:
@@ -1236,6 +1224,8 @@ class Aggregator:
     # -- finishing
 
     def _docs(self) -> pd.DataFrame:
+        if len(self.docs) == 1:  # one chunk, or after finish (the frame it built): no copy
+            return self.docs[0]
         return pd.concat(self.docs, ignore_index=True) if self.docs else pd.DataFrame(
             {c: pd.Series(dtype=object) for c in ("doc_id", "outlet", "n_tokens", "polarity", "subjectivity")})
 
