@@ -236,3 +236,24 @@ def test_article_figures_do_not_depend_on_the_other_articles_in_the_batch():
     per_whole = _per_doc(sents.rename(columns={"vader_compound": "vader_compound"}), ["outlet"]).set_index("doc_id")
     per_part = _per_doc(sents.iloc[80:160], ["outlet"]).set_index("doc_id")
     assert per_part.equals(per_whole.loc[per_part.index])
+
+
+def test_chunk_word_counts_equal_counting_each_article_text() -> None:
+    """A chunk's word counts (from the sentence split's tokens) equal tokenizing each text again."""
+    from collections import Counter
+
+    from mediabias import stats
+    from mediabias.engine import ChunkTask, StageConfig, process_chunk
+    from mediabias.text import count_tokens
+
+    texts = ["İstanbul and ISTANBUL. Iran-backed forces dug tunnels.", "", "Gaza's 1701 talks.Next day, U.S. aid",
+             "foo_bar x-'y' \u2019tis STRAßE.", "Hezbollah. " * 40]
+    arts = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "outlet": ["A", "B", "A", "C", "B"],
+                         "text": texts, "title": "", "date": "", "url": ""})
+    r = process_chunk(ChunkTask(0, 10_000, arts), StageConfig(tuple(load_lexicon(x) for x in list_lexicons())))
+    got: dict[str, Counter] = {o: Counter() for o in r.words.outlets}
+    for o, w, n in zip(r.words.outlet, r.words.word, r.words.count):
+        got[r.words.outlets[o]][r.words.words[w]] += int(n)
+    assert got == stats._word_counts(arts, lowercase=True)
+    assert got["A"]["istanbul"] == 1 and got["A"]["i\u0307stanbul"] == 1  # str.lower of each token
+    assert r.docs["n_tokens"].tolist() == [count_tokens(t) for t in texts]

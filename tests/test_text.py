@@ -13,12 +13,16 @@ from hypothesis import strategies as st
 from mediabias.text import (
     PARAGRAPH_BREAK_RE,
     Quote,
+    count_tokens,
     find_quotes,
+    lower_tokens,
     quote_mask,
     segment,
     sentence_voice,
     split_paragraphs,
     split_sentences,
+    tokenize,
+    tokens_by_span,
     voice_of_span,
 )
 
@@ -578,3 +582,41 @@ def test_long_inputs_without_paragraphs_are_fast() -> None:
 def test_short_speech_is_a_quotation_not_a_scare_quote(text: str, kind: str) -> None:
     (q,) = find_quotes(text)
     assert q.kind == kind
+
+
+# ------------------------------------------------------- tokens counted once per sentence split
+
+token_texts = st.text(alphabet=st.sampled_from(list("ab Z9_-'\u2019\u2010. \n\"İß")), max_size=60)
+
+
+@PROPS
+@given(token_texts, st.lists(st.integers(0, 60), max_size=8), st.booleans())
+def test_tokens_by_span_equal_tokenizing_each_span_and_the_whole_text(text, cuts, ordered_spans) -> None:
+    """Any spans (cut inside tokens, gaps, out of order, overlapping): the same tokens as scanning each."""
+    points = sorted(min(c, len(text)) for c in cuts)
+    spans = list(zip(points[::2], points[1::2]))
+    if not ordered_spans:
+        spans = spans[::-1] + [(0, len(text))]
+    per, whole = tokens_by_span(text, spans)
+    assert per == [tokenize(text[s:e]) for s, e in spans]
+    assert whole == tokenize(text)
+
+
+@PROPS
+@given(st.one_of(texts, token_texts))
+def test_tokens_by_span_of_the_sentences(text) -> None:
+    spans = split_sentences(text)
+    per, whole = tokens_by_span(text, spans)
+    assert per == [tokenize(text[s:e]) for s, e in spans]
+    assert whole == tokenize(text) and len(whole) == count_tokens(text)
+
+
+def test_tokens_by_span_scans_again_only_when_a_cut_splits_a_token() -> None:
+    assert tokens_by_span("ab cd", [(0, 2), (3, 5)]) == ([["ab"], ["cd"]], ["ab", "cd"])
+    assert tokens_by_span("ab-cd", [(0, 3), (3, 5)]) == ([["ab"], ["cd"]], ["ab-cd"])
+    assert tokens_by_span("x ab.cd y", [(2, 5), (5, 7)]) == ([["ab"], ["cd"]], ["x", "ab", "cd", "y"])
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aZİßΣ'-9")), min_size=1, max_size=6), max_size=20))
+def test_lower_tokens_is_str_lower_of_each(tokens) -> None:
+    assert lower_tokens(tokens) == [t.lower() for t in tokens]

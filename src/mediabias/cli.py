@@ -210,6 +210,10 @@ def cmd_read(args) -> int:
 
 
 def cmd_report(args) -> int:
+    if (args.jobs or os.cpu_count() or 1) > 1 and args.engine == "local":
+        from .engine import start_forkserver
+
+        start_forkserver()  # its imports overlap this process's setup
     from .lexicon import list_lexicons, load_lexicon
     from .report import ReportOptions, run_report_full
 

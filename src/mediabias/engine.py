@@ -393,10 +393,19 @@ def process_chunk(task: ChunkTask, config: StageConfig) -> ChunkResult:
     from .pipeline import ARTICLE_COLUMNS, SENTENCE_COLUMNS, ordered
     from .report import process_articles
     from .sentiment import actor_doc_partials, sentiment_doc_partials
+    from .text import lower_tokens
 
     t0 = time.perf_counter()
     lexicons = _lexicons(config)
-    articles, sentences, matches = process_articles(task.articles, lexicons)
+    # word counts per outlet (word keyness) from the tokens the sentence split found: the
+    # text is not tokenized again (the same counts as stats._word_counts(articles, True))
+    per_outlet: dict[str, Counter] = {}
+    outlet_of = task.articles["outlet"].astype(str).tolist() if len(task.articles) else []
+
+    def count_words(i: int, toks: list[str]) -> None:
+        per_outlet.setdefault(outlet_of[i], Counter()).update(lower_tokens(toks))
+
+    articles, sentences, matches = process_articles(task.articles, lexicons, on_tokens=count_words)
     tables = {"articles": ordered(articles, ARTICLE_COLUMNS), "sentences": ordered(sentences, SENTENCE_COLUMNS),
               "matches": matches}
     payload, headers = {}, {}
@@ -431,7 +440,7 @@ def process_chunk(task: ChunkTask, config: StageConfig) -> ChunkResult:
         groups[name] = (doc, table, code, arrays)
     actors = set(groups["actor"][1][i][1] for i in range(len(groups["actor"][1])))
     voices = set(sentences["voice"].astype(str).unique())
-    words = ChunkWords.encode(stats._word_counts(articles, lowercase=True) if len(articles) else {})
+    words = ChunkWords.encode(per_outlet)
     sample = None
     if task.offset < config.sample_articles:
         keep = config.sample_articles - task.offset
@@ -472,6 +481,20 @@ def _mp_context():
     if method == "forkserver":
         ctx.set_forkserver_preload(["mediabias.engine", "mediabias.report", "textblob", "vaderSentiment"])
     return ctx
+
+
+def start_forkserver() -> None:
+    """Start the worker processes' server now, if the platform has one (forkserver).
+
+    It imports the heavy modules before it can start a worker (about 2 s of processor
+    time): started early, that overlaps this process's own setup and first reads
+    instead of delaying the first chunk. Idempotent; :func:`_run_pool` starts it anyway.
+    """
+    ctx = _mp_context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _run_pool(tasks: Iterator[ChunkTask], config: StageConfig, jobs: int) -> Iterator[ChunkResult]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 
-from .text import count_tokens, find_quotes, sentence_voice, split_sentences
+from .text import find_quotes, sentence_voice, split_sentences, tokens_by_span
 
 ARTICLE_COLUMNS = ["doc_id", "outlet", "title", "date", "url", "source", "n_tokens", "n_sentences",
                    "polarity", "subjectivity", "vader_compound", "format", "encoding", "outlet_from",
@@ -22,12 +23,16 @@ SENTENCE_COLUMNS = ["doc_id", "sentence_id", "start", "end", "voice", "n_tokens"
                     "vader_compound", "text"]
 
 
-def segment_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def segment_articles(articles: pd.DataFrame, on_tokens: Callable[[int, list[str]], Any] | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split every article into sentences with their voice; count tokens.
 
     Returns ``(articles, sentences)``: a copy of ``articles`` with ``n_tokens`` and
     ``n_sentences`` added, and one row per sentence (``doc_id, sentence_id, start,
     end, voice, n_tokens, text``; ``start``/``end`` are offsets into the article text).
+    ``on_tokens(i, tokens)`` is called with each article's position and its tokens
+    (case kept), for callers that count words too (so the text is not tokenized
+    again).
 
     Examples:
         >>> arts = pd.DataFrame({"doc_id": ["d"], "text": ['He said: "We will go." Then he left.']})
@@ -37,16 +42,18 @@ def segment_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     """
     rows = []
     n_tok, n_sent = [], []
-    for doc_id, text in zip(articles["doc_id"], articles["text"]):
+    for i_art, (doc_id, text) in enumerate(zip(articles["doc_id"], articles["text"])):
         text = text if isinstance(text, str) else ""
         # Scare quotes are the outlet's own wording kept at a distance (see mediabias.match):
         # only attributed quotations make a sentence quoted or mixed.
         quotes = [q for q in find_quotes(text) if q.kind != "scare"]
         spans = split_sentences(text)
+        per, whole = tokens_by_span(text, spans)
         for i, (s, e) in enumerate(spans):
-            piece = text[s:e]
-            rows.append((doc_id, i, s, e, sentence_voice(quotes, s, e, text), count_tokens(piece), piece))
-        n_tok.append(count_tokens(text))
+            rows.append((doc_id, i, s, e, sentence_voice(quotes, s, e, text), len(per[i]), text[s:e]))
+        n_tok.append(len(whole))
+        if on_tokens is not None:
+            on_tokens(i_art, whole)
         n_sent.append(len(spans))
     out = articles.copy()
     out["n_tokens"] = pd.Series(n_tok, index=out.index, dtype="int64")

@@ -68,10 +68,13 @@ class ReportOptions:
     figures: bool = True          # figures/ (PNG + CSV twin each) and report.html
 
 
-def process_articles(articles: pd.DataFrame, lexicons: Sequence[Lexicon]
+def process_articles(articles: pd.DataFrame, lexicons: Sequence[Lexicon], on_tokens=None
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Per-article stage: ``(articles, sentences, matches)`` with counts, voice, sentiment and hits."""
-    articles, sentences = segment_articles(articles)
+    """Per-article stage: ``(articles, sentences, matches)`` with counts, voice, sentiment and hits.
+
+    ``on_tokens``: see :func:`mediabias.pipeline.segment_articles`.
+    """
+    articles, sentences = segment_articles(articles, on_tokens)
     sentences = score_sentences(sentences)
     articles = score_articles(articles, sentences)
     matches = match_lexicon(articles, list(lexicons), sentences)
@@ -300,8 +303,10 @@ def _run_staged(inputs: Sequence[str], out: Path, stage: Path, options: ReportOp
                 started: float) -> ReportRun:
     """The whole run, every output written into ``stage`` (renamed into ``out`` by the caller); the manifest is
     returned, not written."""
-    from .engine import estimate_articles, run_engine
+    from .engine import estimate_articles, run_engine, start_forkserver
 
+    if options.jobs > 1 and options.engine == "local":
+        start_forkserver()  # its imports overlap the setup and first reads below
     lexicons = [load_lexicon(x) for x in (options.lexicons or list_lexicons())]
     fields = options.fields or {}
     if got is not None:

@@ -916,14 +916,13 @@ def _tie_rank(terms, extra: dict | None) -> np.ndarray | None:
 
 
 def _word_counts(articles: pd.DataFrame, lowercase: bool) -> dict[str, Counter]:
-    from mediabias.text import tokenize
+    from mediabias.text import lower_tokens, tokenize
 
     _require(articles, ["doc_id", "outlet", "text"], "articles")
     per: dict[str, Counter] = {}
     for outlet, text in zip(articles["outlet"].astype(str), articles["text"]):
-        if not isinstance(text, str):
-            text = ""
-        per.setdefault(outlet, Counter()).update(tokenize(text.lower() if lowercase else text))
+        toks = tokenize(text) if isinstance(text, str) else []
+        per.setdefault(outlet, Counter()).update(lower_tokens(toks) if lowercase else toks)
     return per
 
 

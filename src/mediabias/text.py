@@ -70,6 +70,56 @@ def count_tokens(text: str) -> int:
     return len(TOKEN_RE.findall(text))
 
 
+# A character a token can hold (a letter, digit or joiner): a cut between two of them may split a token.
+_TOKEN_CHAR = re.compile(r"[^\W_]|[-\u2010\u2011'\u2019]")
+
+
+def tokens_by_span(text: str, spans) -> tuple[list[list[str]], list[str]]:
+    """The tokens of each span of ``text``, and the tokens of the whole ``text``.
+
+    Equal to ``[tokenize(text[s:e]) for s, e in spans]`` and ``tokenize(text)``,
+    but where it can each character is scanned once: the whole text's tokens are
+    the spans' tokens and those of the gaps between them, when the spans are in
+    order without overlap and no cut falls between two characters a token can hold
+    (then no token can straddle a cut). Otherwise the whole text is scanned again.
+
+    Examples:
+        >>> tokens_by_span("Iran-backed forces. They left.", [(0, 19), (20, 30)])
+        ([['Iran-backed', 'forces'], ['They', 'left']], ['Iran-backed', 'forces', 'They', 'left'])
+        >>> tokens_by_span("Iran-backed", [(0, 5), (5, 11)])  # a cut inside a token
+        ([['Iran'], ['backed']], ['Iran-backed'])
+    """
+    per = [TOKEN_RE.findall(text[s:e]) for s, e in spans]
+    whole: list[str] = []
+    pos, n = 0, len(text)
+    for (s, e), toks in zip(spans, per):
+        if s < pos or e < s or e > n:
+            return per, TOKEN_RE.findall(text)
+        for cut in (s, e):
+            if 0 < cut < n and _TOKEN_CHAR.match(text, cut - 1) and _TOKEN_CHAR.match(text, cut):
+                return per, TOKEN_RE.findall(text)
+        if s > pos:
+            whole += TOKEN_RE.findall(text, pos, s)
+        whole += toks
+        pos = e
+    if pos < n:
+        whole += TOKEN_RE.findall(text, pos)
+    return per, whole
+
+
+def lower_tokens(tokens: list[str]) -> list[str]:
+    """``[t.lower() for t in tokens]``, in one pass (tokens hold no space).
+
+    Examples:
+        >>> lower_tokens(["Israel's", "IDF", "1701"])
+        ["israel's", 'idf', '1701']
+    """
+    if not tokens:
+        return []
+    low = " ".join(tokens).lower().split(" ")
+    return low if len(low) == len(tokens) else [t.lower() for t in tokens]
+
+
 # ---------------------------------------------------------------------------
 # Paragraphs
 # ---------------------------------------------------------------------------
