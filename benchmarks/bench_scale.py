@@ -252,7 +252,7 @@ def main(argv=None) -> int:
     print(f"machine ceiling again: alone {ceilings[1]['alone']:.1f} s, two at once {ceilings[1]['pair']:.1f} s: "
           f"{ceilings[1]['ceiling']:.2f}x")
     one = statistics.median(p[0] for p in pairs)
-    ratio_naive = (r["articles"] / one) / naive["articles_per_s"]
+    ratio_naive = (got[1]["articles"] / one) / naive["articles_per_s"]  # the corpus' articles
     speedups = sorted(p[0] / p[1] for p in pairs)
     results.update(naive_ratio=ratio_naive, jobs2_speedup=statistics.median(speedups), jobs2_all=speedups,
                    jobs_identical=identical, ceiling=[c["ceiling"] for c in ceilings])
