@@ -127,12 +127,46 @@ def test_signalled_run_leaves_no_incomplete_output_and_rerun_completes(corpus, c
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     if sig == signal.SIGINT:
-        assert proc.returncode == 130 and "interrupted" in err
+        assert (proc.returncode, "interrupted" in err) == (130, True), err
         assert hidden(out) == []  # the staging folder is removed on the way out
     else:
         assert proc.returncode == -signal.SIGKILL
     assert_each_complete_or_absent(out, complete)
     assert_rerun_complete(out, corpus, complete)
+
+
+class _SignalsInFinalizer:
+    """Sends SIGINT to this process while Python runs its ``__del__``: the KeyboardInterrupt
+    is raised inside the finalizer, where Python prints "Exception ignored" and goes on."""
+
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # bytecodes, so the pending signal is handled here
+            pass
+
+
+@pytest.mark.parametrize("where", ["_run_staged", "_swap_in"])
+def test_interrupt_swallowed_by_a_finalizer_still_stops_the_run(small, tmp_path, monkeypatch, capsys, where):
+    real = getattr(report_mod, where)
+
+    def then_interrupt(*args, **kwargs):
+        result = real(*args, **kwargs)
+        obj = _SignalsInFinalizer()
+        del obj
+        return result
+
+    monkeypatch.setattr(report_mod, where, then_interrupt)
+    swallowed = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: swallowed.append(u.exc_type))
+    out = tmp_path / "out"
+    before = signal.getsignal(signal.SIGINT)
+    code = main(["report", str(small), "--out", str(out), "--jobs", "1", "--chunk-size", "20", "--no-figures",
+                 "--quiet"])
+    err = capsys.readouterr().err
+    assert swallowed == [KeyboardInterrupt]  # the interrupt really was swallowed by the finalizer ...
+    assert code == 130 and "interrupted" in err  # ... and the run stopped all the same
+    assert not (out / "manifest.json").exists()
+    assert signal.getsignal(signal.SIGINT) is before  # the command puts the previous handler back
 
 
 class Fault(Exception):

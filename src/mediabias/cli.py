@@ -235,10 +235,29 @@ def cmd_report(args) -> int:
     return _finish(args, Path(args.out), run.load_report)
 
 
+def _catch_interrupts():
+    """Ctrl-C stops a run even when it lands in a finalizer (see :func:`mediabias.errors.interrupt_handler`).
+
+    Returns the handler to put back when the command ends (None: nothing was changed).
+    """
+    import signal
+    import threading
+
+    from .errors import interrupt_handler, reset_interrupt
+
+    reset_interrupt()
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return None  # someone else's handler (a host application): leave it alone
+    return signal.signal(signal.SIGINT, interrupt_handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = {"read": cmd_read, "report": cmd_report}[args.command]
+    previous_handler = _catch_interrupts()
     if getattr(args, "max_record_mb", None):
         from .corpus import sources
 
@@ -257,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
         print("mediabias: interrupted; no half-written output was left and no manifest was written. "
               "Run again to write the whole set.", file=sys.stderr)
         return 130
+    finally:
+        if previous_handler is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, previous_handler)
 
 
 if __name__ == "__main__":

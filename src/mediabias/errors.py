@@ -59,3 +59,30 @@ class InputError(MediabiasError):
 
 class LexiconError(MediabiasError):
     """A lexicon file cannot be read or does not validate."""
+
+
+# An interrupt (Ctrl-C) must stop a run wherever it lands. Python turns SIGINT into a
+# KeyboardInterrupt at the next bytecode; if that happens inside a finalizer (a ``__del__``,
+# a weakref callback, a generator closed by the garbage collector, in any library), the
+# exception is printed as "Exception ignored" and the run goes on. The command line's
+# handler therefore also remembers the interrupt, and the report raises it again before it
+# puts its outputs in place and before it writes the manifest.
+_interrupted = False
+
+
+def interrupt_handler(signum, frame) -> None:
+    """SIGINT handler: remember the interrupt, then raise :class:`KeyboardInterrupt` as Python's own does."""
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def reset_interrupt() -> None:
+    global _interrupted
+    _interrupted = False
+
+
+def check_interrupt() -> None:
+    """Raise :class:`KeyboardInterrupt` if an interrupt was seen, even one a finalizer swallowed."""
+    if _interrupted:
+        raise KeyboardInterrupt

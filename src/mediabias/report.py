@@ -40,7 +40,7 @@ from . import stats
 from .corpus import CorpusRead, CorpusStream, expand_inputs
 from .lexicon import Lexicon, list_lexicons, load_lexicon
 from .match import match_lexicon, unmatched_entries
-from .errors import MediabiasError
+from .errors import MediabiasError, check_interrupt
 from .pipeline import segment_articles, write_json, write_table
 from .sentiment import (actor_sentiment_by_outlet, load_actors, score_articles, score_sentences,
                         sentiment_by_outlet)
@@ -227,9 +227,11 @@ def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptio
     stage.mkdir()
     try:
         run = _run_staged(inputs, out, stage, options, got, started)
+        check_interrupt()
         _swap_in(out, stage, previous, run.manifest["outputs"])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    check_interrupt()
     write_json(run.manifest, out / "manifest.json")  # last: its presence means the set is complete
     (out / PENDING).unlink(missing_ok=True)
     return run
