@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -11,9 +12,12 @@ from scipy import stats as sps
 from textblob import TextBlob
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mediabias.errors import MediabiasError
-from mediabias.sentiment import (actor_mentions, actor_pattern, actor_sentiment_by_outlet, load_actors,
-                                 score_articles, score_sentences, sentiment_by_outlet)
+from mediabias.sentiment import (_sentence_keys, actor_mentions, actor_pattern, actor_sentiment_by_outlet,
+                                 load_actors, score_articles, score_sentences, sentiment_by_outlet)
 from mediabias.stats import CAVEAT_FEW_ARTICLES
 
 VADER = SentimentIntensityAnalyzer()
@@ -176,6 +180,36 @@ def test_actor_mentions_prefilter_is_exact():
     fast = set(zip(actor_mentions(s, actors).sentence_id, actor_mentions(s, actors).actor))
     slow = {(i, a) for i, t in enumerate(texts) for a, al in actors.items() if actor_pattern(al).search(t)}
     assert fast == slow and len(slow) > 15
+
+
+_KEY_WORDS = ["us", "un", "e", "u", "pa", "israel", "tel", "erdoğan", "türkiye", "x_1", "42", "strasse"]
+_TEXT_PIECES = [*_KEY_WORDS, "US", "Us", "U.S.", "E.U.", "Israel's", "ISRAEL", "Erdoğan", "TÜRKIYE", "Straße",
+                "bus", "uses", "_us_", "us1", "\u212aremlin", " ", "  ", "\n", ".", "-", "'", "\u2019", "\u201c",
+                "é", "\t", "_", "0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_TEXT_PIECES), max_size=12).map("".join), max_size=12),
+       st.frozensets(st.sampled_from([*_KEY_WORDS, "kremlin", "ss"]), max_size=8))
+def test_sentence_keys_equal_the_plain_word_runs(texts, keys):
+    """The prefilter's fast path (ASCII texts searched together as bytes) is exact: it finds the
+    keys among each casefolded text's word runs, no more, no less, whatever the mix of texts."""
+    got = _sentence_keys(texts, keys)
+    want = [keys & set(re.findall(r"\w+", t.casefold())) for t in texts]
+    assert [g or set() for g in got] == want
+
+
+def test_actor_mentions_same_on_ascii_and_other_sentences():
+    """A sentence finds the same actors whether it is searched with ASCII ones (bytes path) or not."""
+    actors = load_actors()
+    ascii_texts = ["The US said: Israel, the UN & \"Hezbollah\" (Iran) met.", "us-Israel_ties; U.S.-led", "PA/EU"]
+    s = pd.DataFrame({"doc_id": "d", "sentence_id": range(3), "text": ascii_texts})
+    alone = actor_mentions(s, actors)
+    mixed_texts = [t + " \u2014 caf\u00e9" for t in ascii_texts]  # the same, made non-ASCII
+    m = pd.DataFrame({"doc_id": "d", "sentence_id": range(3), "text": mixed_texts})
+    mixed = actor_mentions(m, actors)
+    assert alone[["sentence_id", "actor", "n_mentions"]].equals(mixed[["sentence_id", "actor", "n_mentions"]])
+    assert {"United States", "Israel", "United Nations", "Hezbollah", "Iran"} <= set(alone.actor)
 
 
 # ----------------------------------------------------------- outlet tables

@@ -323,6 +323,55 @@ def actor_pattern(aliases) -> re.Pattern:
     return _compiled(tuple(str(a) for a in aliases))
 
 
+# ASCII bytes that are not word characters (``\w``), after lower-casing: become spaces.
+_ASCII_NONWORD = bytes(c if (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(128)) + bytes(range(128, 256))
+
+
+@lru_cache(maxsize=16)
+def _ascii_key_automaton(keys: frozenset):
+    """Aho-Corasick automaton of the ASCII keys as b" key ", and the keys by pattern number."""
+    import ahocorasick_rs
+
+    listed = sorted(k for k in keys if k.isascii())
+    if not listed:
+        return None, listed
+    return ahocorasick_rs.BytesAhoCorasick([f" {k} ".encode("ascii") for k in listed]), listed
+
+
+def _sentence_keys(texts: list[str], keys: frozenset) -> list:
+    r"""For each text, the set of ``keys`` that are word runs (``\w+``) of its casefolded text.
+
+    The same as ``keys & set(re.findall(r"\w+", text.casefold()))`` for every text.
+    ASCII texts (most sentences) are searched together: joined as lower-cased bytes
+    whose non-word characters are spaces, with an automaton of " key " patterns (so
+    only whole runs match), instead of building every word of every sentence as a
+    string. Other texts go the plain way. ``keys`` are casefolded word runs.
+    """
+    found: list = [None] * len(texts)
+    ascii_at = [i for i, t in enumerate(texts) if t.isascii()]
+    auto, listed = _ascii_key_automaton(keys) if ascii_at else (None, [])
+    if auto is not None:
+        # casefold() of ASCII text is lower(); each text ends in a space (non-word, so no run crosses it)
+        hay = (" " + " \n".join(texts[i] for i in ascii_at) + " ").encode("ascii").lower().translate(_ASCII_NONWORD)
+        hits = auto.find_matches_as_indexes(hay, overlapping=True)
+        if hits:
+            starts = np.cumsum([1] + [len(texts[i]) + 2 for i in ascii_at[:-1]])
+            arr = np.asarray(hits, dtype=np.int64)
+            # a hit starts at the space before the key, which is inside the text (or its leading space)
+            where = np.searchsorted(starts, arr[:, 1] + 1, side="right") - 1
+            for j, pid in zip(where.tolist(), arr[:, 0].tolist()):
+                i = ascii_at[j]
+                if found[i] is None:
+                    found[i] = set()
+                found[i].add(listed[pid])
+    is_ascii = set(ascii_at) if auto is not None else set()
+    for i, t in enumerate(texts):
+        if i not in is_ascii:
+            hit = keys.intersection(_WORD_RUN.findall(t.casefold()))  # in C: no loop over the words here
+            found[i] = hit or None
+    return found
+
+
 def actor_mentions(sentences: pd.DataFrame, actors: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """Which actors each sentence mentions: one row per (sentence, actor).
 
@@ -361,14 +410,13 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict[str, list[str]] | None 
             first = _WORD_RUN.search(str(alias).casefold())
             if first:
                 key_to_actors.setdefault(first.group(), set()).add(a)
-    keys = frozenset(key_to_actors)
+    found_keys = _sentence_keys(texts, frozenset(key_to_actors))
     rows_doc, rows_sid, rows_actor, rows_n, rows_surf = [], [], [], [], []
     for i, t in enumerate(texts):
-        found_keys = keys.intersection(_WORD_RUN.findall(t.casefold()))  # in C: no loop over the words here
-        if not found_keys:
+        if not found_keys[i]:
             continue
         cands: set[str] = set()
-        for w in found_keys:
+        for w in found_keys[i]:
             cands |= key_to_actors[w]
         for actor in sorted(cands):
             found = patterns[actor].findall(t)
