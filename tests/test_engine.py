@@ -257,3 +257,21 @@ def test_chunk_word_counts_equal_counting_each_article_text() -> None:
     assert got == stats._word_counts(arts, lowercase=True)
     assert got["A"]["istanbul"] == 1 and got["A"]["i\u0307stanbul"] == 1  # str.lower of each token
     assert r.docs["n_tokens"].tolist() == [count_tokens(t) for t in texts]
+
+
+def test_coded_numbers_keys_in_order_of_first_appearance_like_a_multiindex():
+    """engine._coded numbers the key tuples as pd.factorize of their MultiIndex would (its reference)."""
+    from mediabias.engine import _coded
+
+    rng = np.random.default_rng(5)
+    n = 400
+    frame = pd.DataFrame({"doc_id": rng.choice(["d1", "d2", "d3"], n),
+                          "a": pd.Series(rng.choice(["x", "y", "z,q", "é"], n), dtype="str"),
+                          "b": rng.choice(["p", "q"], n).astype(object),
+                          "c": rng.choice(["", "y", "x"], n)})
+    doc_pos = pd.Series([0, 1, 2], index=["d1", "d2", "d3"])
+    doc, keys, codes = _coded(frame, ["a", "b", "c"], doc_pos)
+    want_codes, want_keys = pd.factorize(pd.MultiIndex.from_frame(frame[["a", "b", "c"]].astype(str)))
+    assert keys == list(want_keys) and codes.tolist() == want_codes.tolist()
+    assert doc.tolist() == doc_pos.reindex(frame["doc_id"]).tolist()
+    assert len(keys) > 20  # most combinations occur: the combined codes were really exercised

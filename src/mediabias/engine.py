@@ -230,7 +230,7 @@ def _csv_texts(values) -> list[str] | None:
         return texts[codes].tolist()
     if (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype):
         codes, uniq = pd.factorize(values)  # missing values: code -1
-        uniq = list(uniq)
+        uniq = uniq.tolist()
         if not all(type(u) is str for u in uniq):
             return None
         missing = codes < 0
@@ -356,13 +356,25 @@ def _csv_bytes(df: pd.DataFrame, header: bool, block: int = 100_000) -> bytes:
 
 
 def _coded(frame: pd.DataFrame, key_cols: list[str], doc_pos: pd.Series) -> tuple:
-    """(doc position, distinct key tuples, key code per row) of a partial-count frame."""
+    """(doc position, distinct key tuples, key code per row) of a partial-count frame.
+
+    The keys are the rows' ``key_cols`` as strings, numbered in order of first
+    appearance: what ``pd.factorize`` of their MultiIndex gives, without building
+    one (each column is factorized, and the combined codes once more).
+    """
     doc = doc_pos.reindex(frame["doc_id"].astype(str)).to_numpy(dtype=np.int64)
     if len(frame) == 0:
         return doc, [], np.zeros(0, dtype=np.int64)
-    keys = pd.MultiIndex.from_frame(frame[key_cols].astype(str))
-    codes, uniques = pd.factorize(keys)
-    return doc, list(uniques), codes.astype(np.int64)
+    combined = np.zeros(len(frame), dtype=np.int64)
+    values = []
+    for c in key_cols:
+        col = frame[c].astype(str).to_numpy(dtype=object)
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
+        combined = combined * len(uniques) + codes  # distinct rows per chunk: far below 2**63
+        values.append(col)
+    codes, _ = pd.factorize(combined)
+    _, first = np.unique(codes, return_index=True)  # first row of each key, in code order
+    return doc, list(zip(*(v[first].tolist() for v in values))), codes.astype(np.int64)
 
 
 def arrow_table(df: pd.DataFrame):

@@ -64,6 +64,8 @@ _MEASURES = (("polarity", "polarity"), ("subjectivity", "subjectivity"), ("vader
 
 def _as_texts(values) -> list[str]:
     """Strings for TextBlob/VADER: missing values become "" (scored 0)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype) and not values.hasnans:
+        return values.tolist()  # all str already; iterating the column one value at a time is slow
     out = []
     for t in values:
         if isinstance(t, str):
