@@ -50,6 +50,7 @@ import itertools
 import multiprocessing as mp
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -186,14 +187,14 @@ def _actors():
 
 #: Characters that can make the csv module quote a field (with "," as delimiter and
 #: "\n" as line end); a field without any of them is written as it is.
-_CSV_SPECIAL = frozenset(',"\r\n')
+_CSV_SPECIAL_RE = re.compile('[,"\r\n]')
 _CSV_BUF = io.StringIO()
 _CSV_WRITER = csv.writer(_CSV_BUF, lineterminator="\n")
 
 
 def _csv_field(s: str) -> str:
     """``s`` as one field of a row of several, as pandas' to_csv writes it (csv module, QUOTE_MINIMAL)."""
-    if _CSV_SPECIAL.isdisjoint(s):
+    if _CSV_SPECIAL_RE.search(s) is None:
         return s
     if "\x00" not in s and "\r" not in s:  # what the csv module writes (QUOTE_MINIMAL, quotes doubled)
         return '"' + s.replace('"', '""') + '"'
