@@ -12,12 +12,13 @@ from scipy import stats as sps
 from textblob import TextBlob
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mediabias.errors import MediabiasError
-from mediabias.sentiment import (_sentence_keys, actor_mentions, actor_pattern, actor_sentiment_by_outlet,
-                                 load_actors, score_articles, score_sentences, sentiment_by_outlet)
+from mediabias.sentiment import (_sentence_keys, actor_mentions, actor_pattern,
+                                 actor_sentiment_by_outlet, load_actors, score_articles, score_sentences,
+                                 sentiment_by_outlet)
 from mediabias.stats import CAVEAT_FEW_ARTICLES
 
 VADER = SentimentIntensityAnalyzer()
@@ -197,6 +198,31 @@ def test_sentence_keys_equal_the_plain_word_runs(texts, keys):
     got = _sentence_keys(texts, keys)
     want = [keys & set(re.findall(r"\w+", t.casefold())) for t in texts]
     assert [g or set() for g in got] == want
+
+
+# letters whose case folding is unusual: Turkish dotted/dotless i, sharp s, Kelvin sign, long s,
+# final sigma, a ligature, a letter with a combining mark
+_TRICKY = ["i", "I", "\u0130", "\u0131", "s", "S", "\u00df", "\u1e9e", "k", "K", "\u212a", "\u017f", "\u03c3",
+           "\u03c2", "\u03a3", "\ufb06", "j\u030c", "\u01f0", "z", "\u00e9"]
+_ALIAS = st.lists(st.sampled_from(_TRICKY), min_size=1, max_size=4).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["A", "B", "C"]), st.lists(_ALIAS, min_size=1, max_size=3), min_size=1),
+       st.lists(st.lists(st.sampled_from([*_TRICKY, " ", ".", "'", "-", "ab", "IZ"]), max_size=10).map("".join),
+                min_size=1, max_size=6))
+@example({"A": ["\u0130zmir"]}, ["Izmir said", "IZMIR", "izmir"])        # İ: casefold() gives i + a dot
+@example({"A": ["K\u0131l\u0131\u00e7"]}, ["KILI\u00c7", "kili\u00e7"])  # ı: casefold() keeps it
+@example({"A": ["izmir"], "B": ["KILIC"]}, ["\u0130zmir", "k\u0131l\u0131c"])
+def test_actor_prefilter_never_hides_a_match(actors, texts):
+    """Whatever the letters' case folding, the prefilter finds every (sentence, actor) that searching
+    each actor's pattern in each sentence finds (ASCII and other sentences in the same call)."""
+    texts = [*texts, "plain ascii " + " ".join(texts).encode("ascii", "ignore").decode()]
+    s = pd.DataFrame({"doc_id": "d", "sentence_id": range(len(texts)), "text": texts})
+    m = actor_mentions(s, actors)
+    fast = set(zip(m.sentence_id, m.actor))
+    slow = {(i, a) for i, t in enumerate(texts) for a, al in actors.items() if actor_pattern(al).search(t)}
+    assert fast == slow
 
 
 def test_actor_mentions_same_on_ascii_and_other_sentences():

@@ -293,6 +293,22 @@ _SEP = r"[\s\-\u2010\u2011]+"
 _WORD_RUN = re.compile(r"\w+")
 
 
+def _key_fold(text: str) -> str:
+    """The case folding of the actor prefilter: ``casefold()``, with the Turkish dotted and
+    dotless i folded to ``i``.
+
+    An alias's pattern ignores case as Python's regular expressions do: character by
+    character, so "İ" (whose ``casefold()`` is "i" plus a combining dot) and "ı" (which
+    ``casefold()`` keeps) both match "i" and "I". Folded here the same way, a text
+    that the pattern matches always holds the alias's first word run.
+
+    Examples:
+        >>> _key_fold("İzmir, KILIÇ, Straße")
+        'izmir, kiliç, strasse'
+    """
+    return text.replace("\u0130", "i").casefold().replace("\u0131", "i")
+
+
 def _alias_regex(alias: str) -> str:
     words = [w for w in re.split(r"[\s\-\u2010\u2011]+", alias.strip()) if w]
     body = _SEP.join(re.sub(r"['\u2019]", "['\u2019]", re.escape(w)) for w in words)
@@ -341,19 +357,19 @@ def _ascii_key_automaton(keys: frozenset):
 
 
 def _sentence_keys(texts: list[str], keys: frozenset) -> list:
-    r"""For each text, the set of ``keys`` that are word runs (``\w+``) of its casefolded text.
+    r"""For each text, the set of ``keys`` that are word runs (``\w+``) of its folded text.
 
-    The same as ``keys & set(re.findall(r"\w+", text.casefold()))`` for every text.
+    The same as ``keys & set(re.findall(r"\w+", _key_fold(text)))`` for every text.
     ASCII texts (most sentences) are searched together: joined as lower-cased bytes
     whose non-word characters are spaces, with an automaton of " key " patterns (so
     only whole runs match), instead of building every word of every sentence as a
-    string. Other texts go the plain way. ``keys`` are casefolded word runs.
+    string. Other texts go the plain way. ``keys`` are folded word runs (:func:`_key_fold`).
     """
     found: list = [None] * len(texts)
     ascii_at = [i for i, t in enumerate(texts) if t.isascii()]
     auto, listed = _ascii_key_automaton(keys) if ascii_at else (None, [])
     if auto is not None:
-        # casefold() of ASCII text is lower(); each text ends in a space (non-word, so no run crosses it)
+        # _key_fold() of ASCII text is lower(); each text ends in a space (non-word, so no run crosses it)
         hay = (" " + " \n".join(texts[i] for i in ascii_at) + " ").encode("ascii").lower().translate(_ASCII_NONWORD)
         hits = auto.find_matches_as_indexes(hay, overlapping=True)
         if hits:
@@ -369,7 +385,7 @@ def _sentence_keys(texts: list[str], keys: frozenset) -> list:
     is_ascii = set(ascii_at) if auto is not None else set()
     for i, t in enumerate(texts):
         if i not in is_ascii:
-            hit = keys.intersection(_WORD_RUN.findall(t.casefold()))  # in C: no loop over the words here
+            hit = keys.intersection(_WORD_RUN.findall(_key_fold(t)))  # in C: no loop over the words here
             found[i] = hit or None
     return found
 
@@ -409,7 +425,7 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict[str, list[str]] | None 
     key_to_actors: dict[str, set[str]] = {}
     for a in names:
         for alias in actors[a]:
-            first = _WORD_RUN.search(str(alias).casefold())
+            first = _WORD_RUN.search(_key_fold(str(alias)))
             if first:
                 key_to_actors.setdefault(first.group(), set()).add(a)
     found_keys = _sentence_keys(texts, frozenset(key_to_actors))
