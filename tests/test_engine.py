@@ -275,3 +275,33 @@ def test_coded_numbers_keys_in_order_of_first_appearance_like_a_multiindex():
     assert keys == list(want_keys) and codes.tolist() == want_codes.tolist()
     assert doc.tolist() == doc_pos.reindex(frame["doc_id"]).tolist()
     assert len(keys) > 20  # most combinations occur: the combined codes were really exercised
+
+
+def test_chunks_are_handed_out_past_a_slow_one_and_passed_on_in_order():
+    """engine._in_order: while the oldest chunk is still running, later ones are submitted (up to the
+    limit), so idle workers get work; results still come out in the chunks' order."""
+    from mediabias.engine import _in_order
+
+    submitted: list[int] = []
+
+    class Handle:
+        def __init__(self, i):
+            self.i = i
+
+        def ready(self):
+            return self.i != 0 or len(submitted) >= 6  # chunk 0 is slow: done once 6 were handed out
+
+        def get(self):
+            assert self.ready(), "waited on a chunk that was not done while others could be submitted"
+            return self.i
+
+    def submit(i):
+        submitted.append(i)
+        return Handle(i)
+
+    out = []
+    for r in _in_order(submit, range(10), limit=8):
+        out.append((r, len(submitted)))
+    assert [r for r, _ in out] == list(range(10))
+    assert out[0][1] == 6      # the slow chunk did not hold back the ones behind it, and came out once done
+    assert max(n - i for i, (_, n) in enumerate(out)) <= 8  # never more than the limit out at once
