@@ -166,7 +166,13 @@ def test_interrupt_swallowed_by_a_finalizer_still_stops_the_run(small, tmp_path,
     assert swallowed == [KeyboardInterrupt]  # the interrupt really was swallowed by the finalizer ...
     assert code == 130 and "interrupted" in err  # ... and the run stopped all the same
     assert not (out / "manifest.json").exists()
+    if where == "_run_staged":
+        assert final_files(out) == {}  # interrupted before the swap: nothing put in place
     assert signal.getsignal(signal.SIGINT) is before  # the command puts the previous handler back
+    try:  # the interrupt was this command's, not the process's
+        run_report([str(small)], tmp_path / "again", OPTIONS)
+    except KeyboardInterrupt:
+        pytest.fail("a later run_report in the same process was stopped by the command's interrupt")
 
 
 class Fault(Exception):

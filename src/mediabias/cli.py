@@ -281,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
             import signal
 
             signal.signal(signal.SIGINT, previous_handler)
+        from .errors import reset_interrupt
+
+        reset_interrupt()  # the remembered interrupt belongs to this command, not to later calls in the process
 
 
 if __name__ == "__main__":

@@ -371,7 +371,9 @@ def _coded(frame: pd.DataFrame, key_cols: list[str], doc_pos: pd.Series) -> tupl
     for c in key_cols:
         col = frame[c].astype(str).to_numpy(dtype=object)
         codes, uniques = pd.factorize(col, use_na_sentinel=False)
-        combined = combined * len(uniques) + codes  # distinct rows per chunk: far below 2**63
+        if len(uniques) and int(combined.max()) >= 2**62 // len(uniques):  # keep the product in int64
+            combined = pd.factorize(combined)[0]  # the same distinct values, numbered 0..k-1
+        combined = combined * len(uniques) + codes
         values.append(col)
     codes, _ = pd.factorize(combined)
     _, first = np.unique(codes, return_index=True)  # first row of each key, in code order

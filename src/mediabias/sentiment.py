@@ -300,7 +300,11 @@ def _key_fold(text: str) -> str:
     An alias's pattern ignores case as Python's regular expressions do: character by
     character, so "İ" (whose ``casefold()`` is "i" plus a combining dot) and "ı" (which
     ``casefold()`` keeps) both match "i" and "I". Folded here the same way, a text
-    that the pattern matches always holds the alias's first word run.
+    that the pattern matches always holds the alias's first word run. One character
+    is the exception: U+0345 (combining ypogegrammeni) is not a word character but
+    folds to "ι", which is, so it can join two word runs; a text holding it is given
+    every key (:func:`_sentence_keys`). (Checked over every code point, grouped as
+    Python's regular expressions compare them when ignoring case.)
 
     Examples:
         >>> _key_fold("İzmir, KILIÇ, Straße")
@@ -359,7 +363,8 @@ def _ascii_key_automaton(keys: frozenset):
 def _sentence_keys(texts: list[str], keys: frozenset) -> list:
     r"""For each text, the set of ``keys`` that are word runs (``\w+``) of its folded text.
 
-    The same as ``keys & set(re.findall(r"\w+", _key_fold(text)))`` for every text.
+    The same as ``keys & set(re.findall(r"\w+", _key_fold(text)))`` for every text, except
+    that a text holding U+0345 gets every key (see :func:`_key_fold`).
     ASCII texts (most sentences) are searched together: joined as lower-cased bytes
     whose non-word characters are spaces, with an automaton of " key " patterns (so
     only whole runs match), instead of building every word of every sentence as a
@@ -384,9 +389,13 @@ def _sentence_keys(texts: list[str], keys: frozenset) -> list:
                 found[i].add(listed[pid])
     is_ascii = set(ascii_at) if auto is not None else set()
     for i, t in enumerate(texts):
-        if i not in is_ascii:
-            hit = keys.intersection(_WORD_RUN.findall(_key_fold(t)))  # in C: no loop over the words here
-            found[i] = hit or None
+        if i in is_ascii:
+            continue
+        if "\u0345" in t:  # see _key_fold: every key, so every actor is searched
+            found[i] = set(keys) or None
+            continue
+        hit = keys.intersection(_WORD_RUN.findall(_key_fold(t)))  # in C: no loop over the words here
+        found[i] = hit or None
     return found
 
 
