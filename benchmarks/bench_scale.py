@@ -16,7 +16,11 @@ deterministic synthetic news-like corpus (benchmarks/synth_corpus.py):
    ratios is the figure. Beside it, the machine's own ceiling: the same per-article
    work (``process_articles`` on 1,000 articles held in memory, no reading, no
    writing) timed in one process alone, then in two at once; 2 x alone / pair is the
-   most two processes can gain here at that moment;
+   most two processes can gain here at that moment. Each run's processor time is
+   counted over its whole process tree (this process adopts the orphaned forkserver,
+   Linux ``PR_SET_CHILD_SUBREAPER``, so the workers' time reaches its
+   ``RUSAGE_CHILDREN``): 2 / (processor time of ``--jobs 2`` / that of ``--jobs 1``)
+   is the most two cores could give for the extra work ``--jobs 2`` does;
 4. ``--engine dask`` on a 2-worker LocalCluster against the ``--jobs 2`` run just before it;
 5. peak resident memory of the whole process tree (main process and workers) on a
    1 GB JSONL corpus written to the work folder and deleted afterwards (target <=
@@ -40,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -146,22 +151,70 @@ class PeakRSS:
         self._t.join()
 
 
+def _become_subreaper() -> bool:
+    """Make this process adopt its orphaned descendants (Linux ``PR_SET_CHILD_SUBREAPER``).
+
+    The worker processes are children of multiprocessing's forkserver, which outlives
+    the ``mediabias`` process by a moment and is then orphaned: adopted here and reaped
+    by :func:`_reap_descendants`, its processor time and its workers' (which it reaped)
+    count in this process's ``RUSAGE_CHILDREN``. False where that is not available.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+_SUBREAPER = sys.platform.startswith("linux") and _become_subreaper()
+
+
+def _reap_descendants(timeout: float = 60.0) -> bool:
+    """Wait for every child left (the adopted forkserver): their time is then in RUSAGE_CHILDREN.
+
+    False if one is still running after ``timeout`` seconds (its time is then not counted).
+    """
+    deadline = time.time() + timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if pid == 0:
+            if time.time() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_report(corpus: Path, out: Path, *args: str) -> dict:
+    """One ``mediabias report`` run: wall time, peak memory, and the processor time of its whole
+    process tree (main process, forkserver, workers; None where it cannot be counted)."""
     exe = Path(sys.executable).with_name("mediabias")
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "mediabias.cli"]),
            "report", str(corpus), "--out", str(out), "--quiet", *args]
     shutil.rmtree(out, ignore_errors=True)
+    _reap_descendants()
+    cpu0 = _children_cpu()
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     rss = PeakRSS(proc.pid)
     stdout, stderr = proc.communicate()
     secs = time.perf_counter() - t
     rss.stop()
+    cpu = _children_cpu() - cpu0 if _reap_descendants() and _SUBREAPER else None
     if proc.returncode not in (0, 3):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
     manifest = json.loads((out / "manifest.json").read_text())
     return {"seconds": secs, "articles": manifest["counts"]["articles"], "peak_rss": rss.peak,
-            "peak_pss": rss.peak_pss, "peak_rss_main": rss.peak_main, "stages": manifest.get("stage_seconds", {}), "cmd": " ".join(cmd[1:])}
+            "peak_pss": rss.peak_pss, "peak_rss_main": rss.peak_main, "stages": manifest.get("stage_seconds", {}),
+            "cpu": cpu, "cmd": " ".join(cmd[1:])}
 
 
 _CEILING_WORK = """
@@ -204,6 +257,10 @@ def same_outputs(a: Path, b: Path) -> bool:
     return bool(names) and all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
+def _secs(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1f} s"
+
+
 def _gb(x: float) -> str:
     return f"{x / 1e9:.2f} GB"
 
@@ -237,17 +294,20 @@ def main(argv=None) -> int:
     ceilings = [machine_ceiling(corpus)]
     print(f"machine ceiling: per-article work alone {ceilings[0]['alone']:.1f} s, two at once "
           f"{ceilings[0]['pair']:.1f} s: {ceilings[0]['ceiling']:.2f}x")
-    pairs, identical = [], True
+    pairs, identical, cpu_pairs = [], True, []
     for i in range(max(1, a.pairs)):
         got = {}
         for jobs in ((1, 2) if i % 2 == 0 else (2, 1)):
             got[jobs] = r = run_report(corpus, work / f"out-jobs{jobs}", "--jobs", str(jobs))
             print(f"pair {i + 1}: mediabias report --jobs {jobs}: {r['seconds']:.1f} s, "
                   f"{r['articles'] / r['seconds']:.1f} articles/s, {text_mb / r['seconds']:.3f} MB/s, "
-                  f"peak RSS {_gb(r['peak_rss'])}; stages {r['stages']}")
+                  f"processor time {_secs(r['cpu'])}, peak RSS {_gb(r['peak_rss'])}; stages {r['stages']}")
         identical = identical and same_outputs(work / "out-jobs1", work / "out-jobs2")
         pairs.append((got[1]["seconds"], got[2]["seconds"]))
-        print(f"pair {i + 1}: --jobs 2 / --jobs 1 = {got[1]['seconds'] / got[2]['seconds']:.2f}x")
+        if got[1]["cpu"] and got[2]["cpu"]:
+            cpu_pairs.append(got[2]["cpu"] / got[1]["cpu"])
+        print(f"pair {i + 1}: --jobs 2 / --jobs 1 = {got[1]['seconds'] / got[2]['seconds']:.2f}x"
+              + (f"; processor time --jobs 2 / --jobs 1 = {cpu_pairs[-1]:.2f}" if len(cpu_pairs) == i + 1 else ""))
     ceilings.append(machine_ceiling(corpus))
     print(f"machine ceiling again: alone {ceilings[1]['alone']:.1f} s, two at once {ceilings[1]['pair']:.1f} s: "
           f"{ceilings[1]['ceiling']:.2f}x")
@@ -255,7 +315,10 @@ def main(argv=None) -> int:
     ratio_naive = (got[1]["articles"] / one) / naive["articles_per_s"]  # the corpus' articles
     speedups = sorted(p[0] / p[1] for p in pairs)
     results.update(naive_ratio=ratio_naive, jobs2_speedup=statistics.median(speedups), jobs2_all=speedups,
-                   jobs_identical=identical, ceiling=[c["ceiling"] for c in ceilings])
+                   jobs_identical=identical, ceiling=[c["ceiling"] for c in ceilings],
+                   inflation=[c["pair"] / c["alone"] for c in ceilings])
+    if cpu_pairs:
+        results["jobs2_cpu"] = statistics.median(cpu_pairs)
     if not a.no_dask:
         rd = run_report(corpus, work / "out-dask", "--engine", "dask", "--jobs", "2")
         print(f"mediabias report --engine dask --jobs 2: {rd['seconds']:.1f} s, "
@@ -291,6 +354,14 @@ def main(argv=None) -> int:
     print(f"--jobs 2 / --jobs 1 (median of {len(results['jobs2_all'])} pairs)    {results['jobs2_speedup']:8.2f}x   "
           f">= 1.7x   (pairs: {', '.join(f'{x:.2f}' for x in results['jobs2_all'])}; outputs identical: "
           f"{results['jobs_identical']}; machine ceiling {' / '.join(f'{c:.2f}' for c in results['ceiling'])}x)")
+    if "jobs2_cpu" in results:
+        # Two cores can give at most 2 / (processor time of --jobs 2 / that of --jobs 1). Part of that
+        # extra time is the machine's (two busy processes each run slower: the ceiling's pair / alone),
+        # the rest is the code's (the main process's work, sending chunks and results, imports per worker).
+        machine = statistics.mean(results["inflation"])
+        print(f"processor time --jobs 2 / --jobs 1       {results['jobs2_cpu']:8.2f}    (median of the pairs; "
+              f"two cores could give at most {2 / results['jobs2_cpu']:.2f}x; the same work two at once takes "
+              f"{machine:.2f}x the time alone, so about {results['jobs2_cpu'] / machine:.2f} is the code's)")
     if "peak_rss_gb" in results:
         print(f"peak RSS on a {a.rss_gb:g} GB JSONL (--jobs 2)       {results['peak_rss_gb']:8.2f} GB  <= 1.5 GB   "
               f"(PSS {results['peak_pss_gb']:.2f} GB)")
