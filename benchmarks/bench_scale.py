@@ -304,10 +304,11 @@ def main(argv=None) -> int:
                   f"processor time {_secs(r['cpu'])}, peak RSS {_gb(r['peak_rss'])}; stages {r['stages']}")
         identical = identical and same_outputs(work / "out-jobs1", work / "out-jobs2")
         pairs.append((got[1]["seconds"], got[2]["seconds"]))
+        cpu_note = ""
         if got[1]["cpu"] and got[2]["cpu"]:
             cpu_pairs.append(got[2]["cpu"] / got[1]["cpu"])
-        print(f"pair {i + 1}: --jobs 2 / --jobs 1 = {got[1]['seconds'] / got[2]['seconds']:.2f}x"
-              + (f"; processor time --jobs 2 / --jobs 1 = {cpu_pairs[-1]:.2f}" if len(cpu_pairs) == i + 1 else ""))
+            cpu_note = f"; processor time --jobs 2 / --jobs 1 = {cpu_pairs[-1]:.2f}"
+        print(f"pair {i + 1}: --jobs 2 / --jobs 1 = {got[1]['seconds'] / got[2]['seconds']:.2f}x{cpu_note}")
     ceilings.append(machine_ceiling(corpus))
     print(f"machine ceiling again: alone {ceilings[1]['alone']:.1f} s, two at once {ceilings[1]['pair']:.1f} s: "
           f"{ceilings[1]['ceiling']:.2f}x")

@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
-from textblob import TextBlob
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from textblob import TextBlob
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from mediabias.errors import MediabiasError
 from mediabias.sentiment import (_key_fold, _sentence_keys, actor_mentions, actor_pattern,
@@ -183,7 +182,8 @@ def test_actor_mentions_prefilter_is_exact():
     assert fast == slow and len(slow) > 15
 
 
-_KEY_WORDS = ["us", "un", "e", "u", "pa", "israel", "tel", "erdoğan", "türkiye", "x_1", "42", "strasse", "kiliç", "i"]
+_KEY_WORDS = ["us", "un", "e", "u", "pa", "israel", "tel", "erdoğan", "türkiye", "x_1", "42", "strasse", "kiliç",
+              "i"]
 _TEXT_PIECES = [*_KEY_WORDS, "US", "Us", "U.S.", "E.U.", "Israel's", "ISRAEL", "Erdoğan", "TÜRKIYE", "Straße",
                 "bus", "uses", "_us_", "us1", "\u212aremlin", " ", "  ", "\n", ".", "-", "'", "\u2019", "\u201c",
                 "é", "\t", "_", "0", "\u0130", "\u0131", "KILI\u00c7", "\u0345"]

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 
-from .errors import MediabiasError
+from .errors import MediabiasError, interrupt_handler, reset_interrupt
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -240,12 +242,6 @@ def _catch_interrupts():
 
     Returns the handler to put back when the command ends (None: nothing was changed).
     """
-    import signal
-    import threading
-
-    from .errors import interrupt_handler, reset_interrupt
-
-    reset_interrupt()
     if threading.current_thread() is not threading.main_thread():
         return None
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
@@ -278,11 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         if previous_handler is not None:
-            import signal
-
             signal.signal(signal.SIGINT, previous_handler)
-        from .errors import reset_interrupt
-
         reset_interrupt()  # the remembered interrupt belongs to this command, not to later calls in the process
 
 

@@ -371,7 +371,10 @@ def _sentence_keys(texts: list[str], keys: frozenset) -> list:
     string. Other texts go the plain way. ``keys`` are folded word runs (:func:`_key_fold`).
     """
     found: list = [None] * len(texts)
-    ascii_at = [i for i, t in enumerate(texts) if t.isascii()]
+    ascii_at, other_at = [], []
+    for i, t in enumerate(texts):
+        (ascii_at if t.isascii() else other_at).append(i)
+    # an ASCII text folds to ASCII, so only ASCII keys can be among its runs
     auto, listed = _ascii_key_automaton(keys) if ascii_at else (None, [])
     if auto is not None:
         # _key_fold() of ASCII text is lower(); each text ends in a space (non-word, so no run crosses it)
@@ -387,10 +390,8 @@ def _sentence_keys(texts: list[str], keys: frozenset) -> list:
                 if found[i] is None:
                     found[i] = set()
                 found[i].add(listed[pid])
-    is_ascii = set(ascii_at) if auto is not None else set()
-    for i, t in enumerate(texts):
-        if i in is_ascii:
-            continue
+    for i in other_at:
+        t = texts[i]
         if "\u0345" in t:  # see _key_fold: every key, so every actor is searched
             found[i] = set(keys) or None
             continue
