@@ -305,3 +305,49 @@ def test_chunks_are_handed_out_past_a_slow_one_and_passed_on_in_order():
     assert [r for r, _ in out] == list(range(10))
     assert out[0][1] == 6      # the slow chunk did not hold back the ones behind it, and came out once done
     assert max(n - i for i, (_, n) in enumerate(out)) <= 8  # never more than the limit out at once
+
+
+def test_worker_pool_reports_a_killed_worker_instead_of_waiting_for_ever():
+    """A worker that dies in a task (here it exits at once; in life the out-of-memory killer) is an
+    error that says so. multiprocessing.Pool, used before, replaced the worker and waited for ever."""
+    import os
+
+    from mediabias.engine import WorkerPool
+    from mediabias.errors import MediabiasError
+
+    with pytest.raises(MediabiasError, match="worker process ended abruptly") as info:
+        with WorkerPool(2) as pool:
+            pool.submit(os._exit, 9).get()
+    assert "--jobs" in info.value.hint
+
+
+def test_worker_pool_results_and_worker_errors_come_back():
+    import operator
+
+    from mediabias.engine import WorkerPool
+
+    with WorkerPool(2) as pool:
+        handles = [pool.submit(operator.mul, i, 3) for i in range(6)]
+        assert [h.get() for h in handles] == [0, 3, 6, 9, 12, 15]
+        with pytest.raises(ZeroDivisionError):
+            pool.submit(operator.truediv, 1, 0).get()
+
+
+def test_worker_pool_left_on_an_exception_stops_running_workers_without_waiting():
+    """Ctrl-C or an error in the main process: the workers are stopped mid-task, not waited for."""
+    import time
+
+    from mediabias.engine import WorkerPool
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with WorkerPool(2) as pool:
+            handles = [pool.submit(time.sleep, 120) for _ in range(4)]
+            while not all(p.is_alive() for p in pool.executor._processes.values()) or \
+                    len(pool.executor._processes) < 2:
+                time.sleep(0.05)
+            processes = list(pool.executor._processes.values())
+            raise KeyboardInterrupt
+    assert time.monotonic() - started < 60
+    assert not any(p.is_alive() for p in processes)
+    assert all(h.future.cancelled() or h.future.done() for h in handles)

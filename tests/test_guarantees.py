@@ -155,6 +155,68 @@ def test_signalled_run_leaves_no_incomplete_output_and_rerun_completes(corpus, c
     assert_rerun_complete(out, corpus, complete)
 
 
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux: /proc/PID/task/TID/children)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the worker processes in /proc")
+@pytest.mark.parametrize("action", ["kill a worker", "SIGINT"])
+def test_run_on_workers_stopped_mid_run_ends_cleanly_and_stops_its_workers(tmp_path, action):
+    """--jobs 2, signalled while chunks are on the workers. A worker killed (as by the system when
+    memory runs out) ends the run with a one-line error, not a wait for ever; Ctrl-C ends it with 130.
+    Either way no worker is left running and no incomplete output is left under a final name."""
+    corpus = write_corpus(tmp_path / "articles.jsonl", 600, seed=5)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "mediabias.cli", "report", str(corpus), "--out", str(out),
+                             "--jobs", "2", "--chunk-size", "10", "--no-figures", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    workers: list[int] = []
+    while time.time() < deadline and proc.poll() is None and not workers:
+        if _partial_tables(out):  # the first chunks are back: 50 more are to come
+            proc.send_signal(signal.SIGSTOP)
+            try:
+                # main -> forkserver -> workers (the forkserver has no other children while chunks run)
+                workers = [w for p in _children(proc.pid) for w in _children(p) if _running(w)]
+                if workers and not (out / "manifest.json").exists():
+                    if action == "SIGINT":
+                        proc.send_signal(signal.SIGINT)
+                    else:
+                        os.kill(workers[0], signal.SIGKILL)
+            finally:
+                proc.send_signal(signal.SIGCONT)
+        time.sleep(0.01)
+    assert workers, "the run ended before its workers could be found"
+    _, err = proc.communicate(timeout=120)
+    if action == "SIGINT":
+        assert (proc.returncode, "interrupted" in err) == (130, True), err
+    else:
+        assert proc.returncode == 1, err
+        assert "worker process ended abruptly" in err and "--jobs" in err, err
+        assert "Traceback" not in err, err
+    assert not (out / "manifest.json").exists()
+    assert hidden(out) == [], "staging folder left behind"
+    deadline = time.time() + 30
+    while time.time() < deadline and any(_running(p) for p in workers):
+        time.sleep(0.1)
+    assert not any(_running(p) for p in workers), "a worker process outlived the run"
+
+
 class _SignalsInFinalizer:
     """Sends SIGINT to this process while Python runs its ``__del__``: the KeyboardInterrupt
     is raised inside the finalizer, where Python prints "Exception ignored" and goes on."""

@@ -1344,18 +1344,15 @@ def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike
               all(len(x) <= FIGURE_WORKER_MAX_ROWS for x in call[3] if isinstance(x, pd.DataFrame))]
     results: list = [None] * len(calls)
     if jobs > 1 and len(remote) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from .engine import WorkerPool
 
-        from .engine import _mp_context
-
-        with ProcessPoolExecutor(min(jobs, len(remote)), mp_context=_mp_context(),
-                                 initializer=_init_figure_worker) as pool:
+        with WorkerPool(min(jobs, len(remote)), initializer=_init_figure_worker) as pool:
             futures = {i: pool.submit(_figure, *calls[i]) for i in remote}
             for i, call in enumerate(calls):
                 if i not in futures:
                     results[i] = _figure(*call)
             for i, fut in futures.items():
-                results[i] = fut.result()
+                results[i] = fut.get()
     else:
         results = [_figure(*call) for call in calls]
     for entry in results:
