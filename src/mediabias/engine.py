@@ -1066,7 +1066,7 @@ def _framing_table(lexicons: list, arts: pd.DataFrame, uni: pd.DataFrame, doc: n
 
 
 class _Deferred:
-    """A task run in this process when its result is asked for (the ``jobs=1`` stand-in for AsyncResult)."""
+    """A task run in this process when its result is asked for (the ``jobs=1`` stand-in for a WorkerPool task)."""
 
     def __init__(self, fn: Callable, args: tuple, kwds: dict):
         self.call = (fn, args, kwds)
