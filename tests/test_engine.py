@@ -315,10 +315,12 @@ def test_worker_pool_reports_a_killed_worker_instead_of_waiting_for_ever():
     from mediabias.engine import WorkerPool
     from mediabias.errors import MediabiasError
 
-    with pytest.raises(MediabiasError, match="worker process ended abruptly") as info:
-        with WorkerPool(2) as pool:
+    with WorkerPool(2) as pool:
+        with pytest.raises(MediabiasError, match="worker process ended abruptly") as info:
             pool.submit(os._exit, 9).get()
-    assert "--jobs" in info.value.hint
+        assert "--jobs" in info.value.hint
+        with pytest.raises(MediabiasError, match="worker process ended abruptly"):
+            pool.submit(os.getpid)  # the next chunk, submitted after the death: the same error, no traceback
 
 
 def test_worker_pool_results_and_worker_errors_come_back():

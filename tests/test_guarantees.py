@@ -174,7 +174,10 @@ def _running(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the worker processes in /proc")
+NO_PROC_CHILDREN = not Path(f"/proc/self/task/{os.getpid()}/children").exists()
+
+
+@pytest.mark.skipif(NO_PROC_CHILDREN, reason="finds the worker processes in /proc/PID/task/TID/children")
 @pytest.mark.parametrize("action", ["kill a worker", "SIGINT"])
 def test_run_on_workers_stopped_mid_run_ends_cleanly_and_stops_its_workers(tmp_path, action):
     """--jobs 2, signalled while chunks are on the workers. A worker killed (as by the system when
@@ -185,24 +188,29 @@ def test_run_on_workers_stopped_mid_run_ends_cleanly_and_stops_its_workers(tmp_p
     proc = subprocess.Popen([sys.executable, "-m", "mediabias.cli", "report", str(corpus), "--out", str(out),
                              "--jobs", "2", "--chunk-size", "10", "--no-figures", "--quiet"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
     workers: list[int] = []
-    while time.time() < deadline and proc.poll() is None and not workers:
-        if _partial_tables(out):  # the first chunks are back: 50 more are to come
-            proc.send_signal(signal.SIGSTOP)
-            try:
-                # main -> forkserver -> workers (the forkserver has no other children while chunks run)
-                workers = [w for p in _children(proc.pid) for w in _children(p) if _running(w)]
-                if workers and not (out / "manifest.json").exists():
-                    if action == "SIGINT":
-                        proc.send_signal(signal.SIGINT)
-                    else:
-                        os.kill(workers[0], signal.SIGKILL)
-            finally:
-                proc.send_signal(signal.SIGCONT)
-        time.sleep(0.01)
-    assert workers, "the run ended before its workers could be found"
-    _, err = proc.communicate(timeout=120)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None and not workers:
+            if _partial_tables(out):  # the first chunks are back: 50 more are to come
+                proc.send_signal(signal.SIGSTOP)
+                try:
+                    # main -> forkserver -> workers (the forkserver has no other children while chunks run)
+                    workers = [w for p in _children(proc.pid) for w in _children(p) if _running(w)]
+                    if workers and not (out / "manifest.json").exists():
+                        if action == "SIGINT":
+                            proc.send_signal(signal.SIGINT)
+                        else:
+                            os.kill(workers[0], signal.SIGKILL)
+                finally:
+                    proc.send_signal(signal.SIGCONT)
+            time.sleep(0.01)
+        assert workers, "the run ended before its workers could be found"
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:  # a run that hangs (as multiprocessing.Pool did on a killed worker)
+            proc.kill()
+            proc.communicate()
     if action == "SIGINT":
         assert (proc.returncode, "interrupted" in err) == (130, True), err
     else:
@@ -215,6 +223,20 @@ def test_run_on_workers_stopped_mid_run_ends_cleanly_and_stops_its_workers(tmp_p
     while time.time() < deadline and any(_running(p) for p in workers):
         time.sleep(0.1)
     assert not any(_running(p) for p in workers), "a worker process outlived the run"
+
+
+@pytest.mark.skipif(NO_PROC_CHILDREN, reason="finds the worker processes in /proc/PID/task/TID/children")
+def test_failure_in_the_main_process_stops_the_workers_before_the_error_is_handled(small, tmp_path, monkeypatch):
+    """An error while the chunks' rows are written (a full disk, say) stops the worker processes at
+    once, not when the exception is let go (a caller may keep it, as pytest does here)."""
+    from mediabias import engine
+
+    monkeypatch.setattr(engine.TableWriter, "write_csv", _fail_on_call(engine.TableWriter.write_csv, 2))
+    with pytest.raises(Fault) as kept:  # the exception, and with it the run's frames, are kept
+        run_report([str(small)], tmp_path / "out", ReportOptions(jobs=2, chunk_size=10, figures=False))
+    workers = [w for p in _children(os.getpid()) for w in _children(p) if _running(w)]
+    assert workers == [], "worker processes still running while the error is being handled"
+    assert kept.value.__traceback__ is not None
 
 
 class _SignalsInFinalizer:

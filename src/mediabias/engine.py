@@ -551,19 +551,31 @@ class WorkerPool:
             executor.shutdown(wait=True)
             return
         # Python 3.11 has no public way to stop workers in the middle of a task (3.14 adds
-        # terminate_workers); the executor's table of its processes is read for that.
+        # terminate_workers); the executor's table of its processes and its manager thread
+        # are read for that.
         processes = list((getattr(executor, "_processes", None) or {}).values())
+        manager = getattr(executor, "_executor_manager_thread", None)
         executor.shutdown(wait=False, cancel_futures=True)
         for p in processes:
             if p.is_alive():
                 p.terminate()
         for p in processes:
             p.join(5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+        if manager is not None:
+            manager.join(10)  # it settles the futures of the tasks that were running
 
     def submit(self, fn: Callable, *args) -> "_Future":
+        from concurrent.futures.process import BrokenProcessPool
+
         if self.executor is None:
             raise RuntimeError("WorkerPool.submit outside its with block")
-        return _Future(self.executor.submit(fn, *args))
+        try:
+            return _Future(self.executor.submit(fn, *args))
+        except BrokenProcessPool:  # a worker died since the last result was taken
+            raise _worker_died() from None
 
 
 class _Future:
@@ -583,10 +595,15 @@ class _Future:
         try:
             return self.future.result()
         except BrokenProcessPool:
-            raise MediabiasError(
-                "a worker process ended abruptly (killed: most often by the system, when memory runs out)",
-                hint="Run again with fewer --jobs or a smaller --chunk-size; the system log (dmesg) names "
-                     "the process it killed.") from None
+            raise _worker_died() from None
+
+
+def _worker_died() -> MediabiasError:
+    return MediabiasError(
+        "a worker process ended abruptly or could not start (most often killed by the system when memory "
+        "runs out; an error above, if any, says why it could not start)",
+        hint="Run again with fewer --jobs or a smaller --chunk-size; the system log (dmesg) names a process "
+             "it killed.")
 
 
 #: Chunks handed to the workers and not yet passed on, per job (see :func:`_run_pool`).
@@ -1108,18 +1125,24 @@ class _TaskRunner:
         if self.jobs > 1:
             self.shared["spill"] = tempfile.mkdtemp(prefix=".mediabias-results-", dir=self.spill)
             self.shared["spill_bytes"] = SPILL_BYTES
-            self.pool = WorkerPool(self.jobs, initializer=_init_finish, initargs=(self.shared,)).__enter__()
+            try:
+                self.pool = WorkerPool(self.jobs, initializer=_init_finish, initargs=(self.shared,)).__enter__()
+            except BaseException:
+                shutil.rmtree(self.shared["spill"], ignore_errors=True)
+                raise
         else:
             _init_finish(self.shared)
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            pool, self.pool = self.pool, None
-            pool.__exit__(*exc)
-        if "spill" in self.shared:
-            shutil.rmtree(self.shared["spill"], ignore_errors=True)
-        _FINISH.clear()
+        try:
+            if self.pool is not None:
+                pool, self.pool = self.pool, None
+                pool.__exit__(*exc)
+        finally:
+            if "spill" in self.shared:
+                shutil.rmtree(self.shared["spill"], ignore_errors=True)
+            _FINISH.clear()
 
     def submit(self, fn: Callable, *args, **kwds):
         if self.pool is None:
@@ -1710,6 +1733,7 @@ def run_engine(stream, out: Path, lexicons: Sequence, *, seed: int, jobs: int = 
 
     samples_index: list[int] = []
     chunk_cpu = [0.0]
+    results = None
     try:
         source = tasks()
         first = next(source, None)
@@ -1721,7 +1745,7 @@ def run_engine(stream, out: Path, lexicons: Sequence, *, seed: int, jobs: int = 
             yield from source
 
         if not pending:
-            results: Iterator[ChunkResult] = iter(())
+            results = iter(())
         elif engine == "dask":
             results = _run_dask(all_tasks(), config, jobs, scheduler)
         elif jobs == 1 or second is None:   # one chunk: no pool to start
@@ -1772,6 +1796,8 @@ def run_engine(stream, out: Path, lexicons: Sequence, *, seed: int, jobs: int = 
     except BaseException:
         if bar is not None:
             bar.close()
+        if hasattr(results, "close"):
+            results.close()  # stops the workers now, not when the traceback is let go
         for w in writers.values():
             w.discard()
         raise
