@@ -166,6 +166,11 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _running_workers(pid: int) -> list[int]:
+    """Worker processes of ``pid``'s runs that are running: main -> forkserver -> workers."""
+    return [w for p in _children(pid) for w in _children(p) if _running(w)]
+
+
 def _running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -196,7 +201,7 @@ def test_run_on_workers_stopped_mid_run_ends_cleanly_and_stops_its_workers(tmp_p
                 proc.send_signal(signal.SIGSTOP)
                 try:
                     # main -> forkserver -> workers (the forkserver has no other children while chunks run)
-                    workers = [w for p in _children(proc.pid) for w in _children(p) if _running(w)]
+                    workers = _running_workers(proc.pid)
                     if workers and not (out / "manifest.json").exists():
                         if action == "SIGINT":
                             proc.send_signal(signal.SIGINT)
@@ -234,8 +239,7 @@ def test_failure_in_the_main_process_stops_the_workers_before_the_error_is_handl
     monkeypatch.setattr(engine.TableWriter, "write_csv", _fail_on_call(engine.TableWriter.write_csv, 2))
     with pytest.raises(Fault) as kept:  # the exception, and with it the run's frames, are kept
         run_report([str(small)], tmp_path / "out", ReportOptions(jobs=2, chunk_size=10, figures=False))
-    workers = [w for p in _children(os.getpid()) for w in _children(p) if _running(w)]
-    assert workers == [], "worker processes still running while the error is being handled"
+    assert _running_workers(os.getpid()) == [], "worker processes still running while the error is being handled"
     assert kept.value.__traceback__ is not None
 
 

@@ -57,6 +57,8 @@ import tempfile
 import time
 import warnings
 from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -537,8 +539,6 @@ class WorkerPool:
         self.executor = None
 
     def __enter__(self) -> "WorkerPool":
-        from concurrent.futures import ProcessPoolExecutor
-
         self.executor = ProcessPoolExecutor(self.jobs, mp_context=_mp_context(), initializer=self.initializer,
                                             initargs=self.initargs)
         return self
@@ -568,8 +568,6 @@ class WorkerPool:
             manager.join(10)  # it settles the futures of the tasks that were running
 
     def submit(self, fn: Callable, *args) -> "_Future":
-        from concurrent.futures.process import BrokenProcessPool
-
         if self.executor is None:
             raise RuntimeError("WorkerPool.submit outside its with block")
         try:
@@ -590,8 +588,6 @@ class _Future:
         return self.future.done()
 
     def get(self):
-        from concurrent.futures.process import BrokenProcessPool
-
         try:
             return self.future.result()
         except BrokenProcessPool:
