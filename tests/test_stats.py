@@ -379,6 +379,39 @@ def test_framing_shares_from_counted_rows_is_the_per_hit_table(framing, by_voice
     assert (t["count"] == 2 * per_hit["count"]).all() and (t["n_docs"] == per_hit["n_docs"]).all()
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_framing_shares_from_cells_is_framing_shares_on_the_hits(framing, seed):
+    """The engine's path (cells as codes) gives framing_shares' table on the same hits, byte for byte."""
+    from mediabias.stats import _outlet_positions, framing_shares_from_cells
+
+    lex, _ = framing
+    other = Lexicon("other", (Entry("resistance", "x"),))  # same entry text, no framing pair: never counted
+    rng = np.random.default_rng(seed)
+    arts = make_articles({"B outlet": [80] * 6, "A outlet": [120] * 3, "C outlet": [50] * 2})
+    arts["doc_id"] = [f"d{i:02d}" for i in rng.permutation(len(arts))]
+    arts = arts.sort_values("doc_id", kind="stable").reset_index(drop=True)  # the engine's order (doc rank)
+    uni = pd.DataFrame([(lx, e, v) for lx, e in [("framing", "Occupied Territories"), ("framing", "disputed territories"),
+                                                 ("framing", "judea and samaria "), ("framing", "terrorists"),
+                                                 ("framing", "resistance"), ("other", "resistance")]
+                        for v in ("outlet", "quoted")], columns=["lexicon", "entry", "voice"])
+    pairs = [(d, r) for d in range(len(arts)) for r in range(len(uni)) if rng.random() < 0.25 * (seed % 3)]
+    doc = np.array([d for d, _ in pairs], dtype=np.int64)
+    key = np.array([r for _, r in pairs], dtype=np.int64)
+    cnt = rng.integers(1, 5, len(pairs))
+    hits = pd.DataFrame({"doc_id": arts["doc_id"].to_numpy()[doc] if len(doc) else [],
+                         "outlet": arts["outlet"].to_numpy()[doc] if len(doc) else [],
+                         "lexicon": uni["lexicon"].to_numpy()[key] if len(key) else [],
+                         "entry": uni["entry"].to_numpy()[key] if len(key) else [],
+                         "voice": uni["voice"].to_numpy()[key] if len(key) else [], "n": cnt})
+    want = framing_shares(hits, [lex, other], articles=arts, weights="n")
+    outlets, codes, *_ = _outlet_positions(arts)
+    n_art = arts.groupby("outlet").size()
+    got = framing_shares_from_cells([lex, other], outlets, codes, n_art, uni, doc, key, cnt)
+    pd.testing.assert_frame_equal(got, want)
+    if seed % 3:
+        assert len(got) and CAVEAT_FEW_ARTICLES in set(got["caveat"]) and (got["outlet"] == "B outlet").any()
+
+
 def test_framing_shares_rejects_an_entry_in_two_alternatives(framing):
     _, hits = framing
     bad = Lexicon("framing", (Entry("occupied territories", "place"),),

@@ -1058,24 +1058,13 @@ def _framing_rows(lexicons: list, uni: pd.DataFrame) -> np.ndarray:
                      for lx, e, v in zip(u["lexicon"], u["entry"], u["voice"])], dtype=bool)
 
 
-def _framing_table(lexicons: list, arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
-                   cnt: np.ndarray) -> pd.DataFrame:
-    """framing_shares on the framing-pair hits, from the entry cells (a row per article and cell, with its count)."""
+def _framing_table(lexicons: list, outlets: list[str], doc_outlet: np.ndarray, counts: pd.Series,
+                   uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray, cnt: np.ndarray) -> pd.DataFrame:
+    """framing_pairs from the framing-pair entry cells (doc rank, row of ``uni``, count), as codes: no row
+    of strings per cell (:func:`mediabias.stats.framing_shares_from_cells`)."""
     from . import stats
 
-    u = uni.reset_index(drop=True)
-    relevant = _framing_rows(lexicons, u)
-    sel = relevant[key] if len(key) else np.zeros(0, dtype=bool)
-    rows = u.iloc[key[sel]].reset_index(drop=True)
-    d = doc[sel]
-    cells = pd.DataFrame({"doc_id": arts["doc_id"].to_numpy(dtype=object)[d],
-                          "outlet": arts["outlet"].to_numpy(dtype=object)[d],
-                          "lexicon": rows["lexicon"].to_numpy(dtype=object),
-                          "category": rows["category"].to_numpy(dtype=object),
-                          "entry": rows["entry"].to_numpy(dtype=object),
-                          "voice": rows["voice"].to_numpy(dtype=object),
-                          "count": cnt[sel]})
-    return stats.framing_shares(cells, lexicons, articles=arts, weights="count")
+    return stats.framing_shares_from_cells(lexicons, outlets, doc_outlet, counts, uni, doc, key, cnt)
 
 
 class _Deferred:
@@ -1531,7 +1520,7 @@ class Aggregator:
                 for _ in stream.calls:
                     stream.take(next(results))
                 stream.done()
-            tables["framing_pairs"] = _framing_table(self.lexicons, arts, uni_e, *framing)
+            tables["framing_pairs"] = _framing_table(self.lexicons, outlets, codes, counts, uni_e, *framing)
         return {name: tables[name] for name in ("unmatched_entries", "outlet_terms", "outlet_categories",
                                                  "outlet_sentiment", "outlet_actor_sentiment", "keyness",
                                                  "framing_pairs")}

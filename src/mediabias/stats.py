@@ -1110,16 +1110,7 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
     rows = []
     for lex in _as_lexicons(lexicons):
         for fp in lex.framing_pairs:
-            label_of: dict[str, str] = {}
-            for label, terms in fp.alternatives.items():
-                for term in terms:
-                    key = str(term).strip().casefold()
-                    if key in label_of and label_of[key] != label:
-                        raise MediabiasError(
-                            f"lexicon {lex.name!r}: entry {term!r} is in two alternatives "
-                            f"({label_of[key]!r}, {label!r}) of framing pair {fp.referent!r}",
-                            path=lex.path, hint="Keep each entry in one alternative.")
-                    label_of[key] = str(label)
+            label_of = _framing_labels(lex, fp)
             hits = m[(m["lexicon"] == lex.name) & m["key"].isin(label_of)].copy()
             if hits.empty:
                 continue
@@ -1136,6 +1127,29 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
                     for label in fp.alternatives:
                         rows.append((outlet, lex.name, fp.referent, v, str(label),
                                      int(counts.get((outlet, v, label), 0)), int(total), int(nd)))
+    return _framing_frame(rows, n_art, level, by_voice)
+
+
+def _framing_labels(lex, fp) -> dict[str, str]:
+    """Each term of a framing pair (stripped, casefolded) -> its alternative's label; a term in two is an error."""
+    label_of: dict[str, str] = {}
+    for label, terms in fp.alternatives.items():
+        for term in terms:
+            key = str(term).strip().casefold()
+            if key in label_of and label_of[key] != label:
+                raise MediabiasError(
+                    f"lexicon {lex.name!r}: entry {term!r} is in two alternatives "
+                    f"({label_of[key]!r}, {label!r}) of framing pair {fp.referent!r}",
+                    path=lex.path, hint="Keep each entry in one alternative.")
+            label_of[key] = str(label)
+    return label_of
+
+
+def _framing_frame(rows: list[tuple], n_art: pd.Series | None, level: float, by_voice: bool) -> pd.DataFrame:
+    """The framing_pairs table from its rows ``(outlet, lexicon, referent, voice, alternative, count, total,
+    n_docs)``: shares, Wilson intervals, caveats, sorted (see :func:`framing_shares`)."""
+    cols = ["outlet", "lexicon", "referent", *(["voice"] if by_voice else []), "alternative", "count", "total",
+            "share", "ci_low", "ci_high", "ci_method", "n_docs", "caveat"]
     if not rows:
         return _empty(cols)
     out = pd.DataFrame(rows, columns=["outlet", "lexicon", "referent", "voice", "alternative", "count",
@@ -1152,6 +1166,53 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
     out["caveat"] = cav.astype(object)
     sort = ["outlet", "lexicon", "referent", *(["voice"] if by_voice else []), "alternative"]
     return out.sort_values(sort, kind="stable")[cols].reset_index(drop=True)
+
+
+def framing_shares_from_cells(lexicons, outlets: list[str], doc_outlet: np.ndarray, n_art: pd.Series,
+                              uni: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray, cell_count: np.ndarray,
+                              level: float = 0.95) -> pd.DataFrame:
+    """:func:`framing_shares` (``by_voice=False``, with ``articles``) from per-article cells given as codes.
+
+    ``outlets``: sorted; ``doc_outlet``: each article's outlet (a position in
+    ``outlets``); ``n_art``: articles per outlet (a Series by outlet); ``uni``: the
+    entry universe (``lexicon``, ``entry``, ...); a cell is ``(article, row of uni,
+    count)``, one per article and row, counts above 0. The same table as
+    :func:`framing_shares` on those hits, without a row of strings per hit (millions
+    on a big corpus).
+    """
+    u = uni.reset_index(drop=True)
+    lex_of_row = u["lexicon"].astype(str).to_numpy(dtype=object)
+    key_of_row = [str(e).strip().casefold() for e in u["entry"]]
+    cell_doc = np.asarray(cell_doc, dtype=np.int64)
+    cell_key = np.asarray(cell_key, dtype=np.int64)
+    cell_count = np.asarray(cell_count, dtype=np.int64)
+    n_out = len(outlets)
+    rows = []
+    for lex in _as_lexicons(lexicons):
+        for fp in lex.framing_pairs:
+            label_of = _framing_labels(lex, fp)
+            labels = [str(label) for label in fp.alternatives]
+            index = {label: j for j, label in enumerate(labels)}
+            alt_of_row = np.array([index[label_of[k]] if lx == lex.name and k in label_of else -1
+                                   for lx, k in zip(lex_of_row, key_of_row)], dtype=np.int64)
+            alt = alt_of_row[cell_key] if len(cell_key) else np.zeros(0, np.int64)
+            sel = alt >= 0
+            if not sel.any():
+                continue
+            doc, a, n = cell_doc[sel], alt[sel], cell_count[sel]
+            o = doc_outlet[doc].astype(np.int64)
+            has = np.bincount(o, minlength=n_out) > 0
+            total = np.zeros(n_out, np.int64)
+            np.add.at(total, o, n)
+            per = np.zeros(n_out * len(labels), np.int64)
+            np.add.at(per, o * len(labels) + a, n)
+            per = per.reshape(n_out, len(labels))
+            n_docs = np.bincount(doc_outlet[np.unique(doc)].astype(np.int64), minlength=n_out)
+            for i in np.flatnonzero(has):
+                for j, label in enumerate(labels):
+                    rows.append((outlets[i], lex.name, fp.referent, "all", label, int(per[i, j]), int(total[i]),
+                                 int(n_docs[i])))
+    return _framing_frame(rows, n_art, level, False)
 
 
 # --------------------------------------------------------------- comparing rates
