@@ -470,7 +470,9 @@ def process_chunk(task: ChunkTask, config: StageConfig) -> ChunkResult:
 
 
 def _process_chunk_worker(task: ChunkTask) -> ChunkResult:
-    return process_chunk(task, _WORKER["config"])
+    result = process_chunk(task, _WORKER["config"])
+    release_free_memory()  # the chunk's frames are gone; what the result holds is sent next
+    return result
 
 
 def _init_worker(config: StageConfig) -> None:
@@ -857,12 +859,17 @@ _LIBC: Any = None
 
 
 def release_free_memory() -> None:
-    """Give the C heap's free memory back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+    """Give the free memory of the C heap and of pyarrow's pool back to the system.
 
     Python and numpy hand freed memory back to the C allocator, which keeps much of it
     for reuse: after large temporaries (a chunk's results, a task's arrays) a process
-    stays near its peak resident size. Called between the stages and after each
-    outlet task, it keeps each process's resident size near what it holds.
+    stays near its peak resident size. glibc's ``malloc_trim`` returns it (elsewhere
+    nothing is done). pandas keeps its string columns in pyarrow's memory pool
+    (mimalloc by default), which keeps freed memory too, for as long as the process
+    lives: ``release_unused`` returns it (measured: 200 MB kept after a 2-million-row
+    frame of strings was let go, 4 MB after). Called after each chunk, between the
+    stages and after each outlet task, it keeps each process's resident size near what
+    it holds.
     """
     global _LIBC
     if _LIBC is None:
@@ -875,6 +882,9 @@ def release_free_memory() -> None:
                 _LIBC.malloc_trim  # noqa: B018 - glibc only (not musl)
             except (OSError, AttributeError):
                 _LIBC = False
+    pa = sys.modules.get("pyarrow")  # not imported here: a process without it has nothing in its pool
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
     if _LIBC:
         _LIBC.malloc_trim(0)
 
@@ -1750,6 +1760,8 @@ def run_engine(stream, out: Path, lexicons: Sequence, *, seed: int, jobs: int = 
                 samples.append(r.sample)
             if bar is not None:
                 bar.update(len(r.docs))
+            r = data = None  # the chunk's rows are written: let them go before the next arrives
+            release_free_memory()
         if bar is not None:
             bar.total = bar.n
             bar.refresh()
