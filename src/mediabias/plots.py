@@ -241,7 +241,7 @@ def _pick_lexicon(df: pd.DataFrame, lexicon: str | Sequence[str] | None) -> tupl
     """Rows of ``lexicon`` (all lexicons when it is None or absent from the table) and a label."""
     if "lexicon" not in df.columns:
         return df, "the lexicon"
-    present = sorted(set(df["lexicon"].dropna().astype(str)))
+    present = sorted(set(df["lexicon"].dropna().astype(str).unique()))
     wanted = [lexicon] if isinstance(lexicon, str) else list(lexicon or [])
     keep = [x for x in wanted if x in present]
     if keep:
@@ -253,7 +253,7 @@ def _pick_lexicon(df: pd.DataFrame, lexicon: str | Sequence[str] | None) -> tupl
 def _drop_categories(df: pd.DataFrame, exclude: Sequence[str] | None) -> tuple[pd.DataFrame, str]:
     if not exclude or "category" not in df.columns:
         return df, ""
-    dropped = sorted(set(df["category"].astype(str)) & set(exclude))
+    dropped = sorted(set(df["category"].astype(str).unique()) & set(exclude))
     if not dropped:
         return df, ""
     why = ": plain names, not loaded" if set(dropped) <= set(BASELINE_CATEGORIES) else ""
@@ -360,7 +360,7 @@ def _ci_methods(table: pd.DataFrame) -> str:
              "wilson": "Wilson interval"}
     if "ci_method" not in table.columns:
         return "interval"
-    used = sorted(set(table["ci_method"].dropna().astype(str)) - {"none"})
+    used = sorted(set(table["ci_method"].dropna().astype(str).unique()) - {"none"})
     return "; ".join(names.get(m, m) for m in used) or "none computed"
 
 
@@ -408,7 +408,7 @@ def plot_terms_by_outlet(outlet_terms: pd.DataFrame, entries: Sequence[str] | No
     df, excl_note = _drop_categories(df, exclude_categories)
     keys = [k for k in ("lexicon", "category", "entry") if k in df.columns and (k != "entry" or level == "entry")]
     cols = ["outlet", *keys, "voice", "count", "n_docs", "n_tokens", "rate_per_1k", "ci_low", "ci_high", "ci_method"]
-    voices = [v for v in voices if v in set(df["voice"].astype(str))]
+    voices = [v for v in voices if v in set(df["voice"].astype(str).unique())]
     if df.empty or not voices:
         return _empty_chart(title, "no rows for these lexicons, categories and voices", cols)
 
@@ -1314,7 +1314,7 @@ def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike
 
     add("terms_by_outlet", "Loaded terms by outlet", plot_terms_by_outlet, ["outlet_terms"], top=top, outlets=order)
     oc = tables.get("outlet_categories")
-    lexicons = (sorted(set(oc["lexicon"].dropna().astype(str))) if oc is not None and "lexicon" in oc.columns
+    lexicons = (sorted(set(oc["lexicon"].dropna().astype(str).unique())) if oc is not None and "lexicon" in oc.columns
                 else [])
     if lexicons:
         for lx in lexicons:
