@@ -539,6 +539,19 @@ def test_write_figures_on_worker_processes_writes_the_same_bytes(seed_tables, tm
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
 
 
+def test_write_figures_with_jobs_draws_in_this_process_and_on_a_worker(seed_tables, tmp_path, monkeypatch):
+    """jobs=2: one worker takes figures from the front; this process (matplotlib already imported)
+    takes from the back those the worker has not started. Both draw; every figure is written once."""
+    here = []
+    save = plots.save_figure
+    monkeypatch.setattr(plots, "save_figure", lambda fig, table, name, out: here.append(name) or save(fig, table, name, out))
+    results = plots.write_figures(dict(seed_tables), tmp_path / "two", jobs=2)
+    drawn = [r["name"] for r in results if not r["skipped"]]
+    assert len(drawn) >= 10 and set(here) < set(drawn) and here  # some here, the first ones on the worker
+    assert drawn[0] not in here
+    assert sorted(p.stem for p in (tmp_path / "two").glob("*.png")) == sorted(drawn)
+
+
 def test_write_figures_degenerate_never_raises(seed_tables, tmp_path):
     t = dict(seed_tables)
     t["matches"] = t["matches"].iloc[0:0]

@@ -589,6 +589,10 @@ class _Future:
     def ready(self) -> bool:
         return self.future.done()
 
+    def cancel(self) -> bool:
+        """Withdraw the task if no worker has taken it yet (True); False once it is running or done."""
+        return self.future.cancel()
+
     def get(self):
         try:
             return self.future.result()
