@@ -1072,15 +1072,6 @@ def _framing_rows(lexicons: list, uni: pd.DataFrame) -> np.ndarray:
                      for lx, e, v in zip(u["lexicon"], u["entry"], u["voice"])], dtype=bool)
 
 
-def _framing_table(lexicons: list, outlets: list[str], doc_outlet: np.ndarray, counts: pd.Series,
-                   uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray, cnt: np.ndarray) -> pd.DataFrame:
-    """framing_pairs from the framing-pair entry cells (doc rank, row of ``uni``, count), as codes: no row
-    of strings per cell (:func:`mediabias.stats.framing_shares_from_cells`)."""
-    from . import stats
-
-    return stats.framing_shares_from_cells(lexicons, outlets, doc_outlet, counts, uni, doc, key, cnt)
-
-
 class _Deferred:
     """A task run in this process when its result is asked for (the ``jobs=1`` stand-in for a WorkerPool task)."""
 
@@ -1534,7 +1525,8 @@ class Aggregator:
                 for _ in stream.calls:
                     stream.take(next(results))
                 stream.done()
-            tables["framing_pairs"] = _framing_table(self.lexicons, outlets, codes, counts, uni_e, *framing)
+            tables["framing_pairs"] = stats.framing_shares_from_cells(self.lexicons, outlets, codes, counts,
+                                                                        uni_e, *framing)
         return {name: tables[name] for name in ("unmatched_entries", "outlet_terms", "outlet_categories",
                                                  "outlet_sentiment", "outlet_actor_sentiment", "keyness",
                                                  "framing_pairs")}

@@ -1087,8 +1087,6 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
         2      Y    disputed      1      1    1.0
         3      Y    occupied      0      1    0.0
     """
-    cols = ["outlet", "lexicon", "referent", *(["voice"] if by_voice else []), "alternative", "count", "total",
-            "share", "ci_low", "ci_high", "ci_method", "n_docs", "caveat"]
     n_art = None
     m = matches
     if articles is not None:
@@ -1097,7 +1095,7 @@ def framing_shares(matches: pd.DataFrame, lexicons, articles: pd.DataFrame | Non
         if len(matches):
             m = _attach_outlet(matches, arts)
     if len(m) == 0:
-        return _empty(cols)
+        return _framing_frame([], n_art, level, by_voice)
     _require(m, ["doc_id", "outlet", "lexicon", "entry"] + (["voice"] if by_voice else []), "matches")
     m = pd.DataFrame({
         "doc_id": m["doc_id"].astype(str).to_numpy(),
