@@ -163,7 +163,17 @@ def test_in_memory_tables_and_sample_for_figures(synth_corpus, tmp_path):
     hits = terms[terms["count"] > 0].reset_index(drop=True)
     assert len(hits) < len(terms) and run.tables["outlet_terms"]["entry"].tolist() == hits["entry"].tolist()
     assert run.outlet_articles.sum() == run.manifest["counts"]["articles"]
-    assert {"word", "entry"} >= set(run.tables["keyness"]["unit"])
+    # keyness in memory: each outlet's 50 most overused entries and words (ties at the 50th kept), from the CSV
+    kept = run.tables["keyness"]
+    assert set(kept["unit"]) == {"word", "entry"} and (kept["g2"] > 0).all()
+    key = ["unit", "outlet", "term", "lexicon"]
+    on_disk = pd.read_csv(tmp_path / "keyness.csv", keep_default_na=False, na_values=[""])
+    over = on_disk[on_disk["g2"] > 0]
+    cut = over.groupby(["unit", "outlet"])["g2"].transform(lambda g: g.nlargest(50).min())
+    want = over[over["g2"] >= cut]
+    assert len(over) > len(want) > 0
+    got = kept[key].astype(str).apply(tuple, axis=1)
+    assert sorted(got) == sorted(want[key].astype(str).apply(tuple, axis=1))
 
 
 def test_no_article_is_exit_1_with_only_the_load_report(tmp_path, capsys):
@@ -388,3 +398,39 @@ def test_release_free_memory_returns_what_pyarrow_pool_kept():
     assert out.returncode == 0, out.stderr
     kept, after = map(float, out.stdout.split())
     assert kept - after > 100, (kept, after)  # about 200 MB kept; a few MB after
+
+
+def test_keyness_with_no_frequent_word_has_each_entry_row_once(tmp_path):
+    """Two short articles: no word reaches keyness' minimum count, lexicon entries do hit."""
+    corpus = tmp_path / "short.jsonl"
+    recs = [{"id": "a1", "outlet": "Alpha Post", "text": "The alleged raid was a pretext, officials said."},
+            {"id": "b1", "outlet": "Beta Times", "text": "The regime denied the claims of militants."}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    reference_report([corpus], tmp_path / "ref")
+    for jobs in ("1", "2"):
+        assert main(["report", str(corpus), "--out", str(tmp_path / jobs), "--quiet", "--jobs", jobs]) == 0
+        assert_same_files(tmp_path / "ref", tmp_path / jobs, ["keyness"])
+    keyness = pd.read_csv(tmp_path / "1" / "keyness.csv", keep_default_na=False)
+    assert set(keyness["unit"]) == {"entry"} and not keyness.duplicated(["outlet", "lexicon", "term"]).any()
+    assert {"alleged", "pretext"} <= set(keyness.loc[keyness["outlet"] == "Alpha Post", "term"])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kept_keyness_rows_hold_every_top_ten_whatever_breaks_the_ties(seed):
+    """The in-memory keyness keeps ties at the cut, so the figures' and the HTML report's top rows are in it."""
+    from mediabias.engine import _most_overused
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 200))
+    f = pd.DataFrame({"term": [f"t{i}" for i in range(n)],
+                      "g2": rng.choice([-3.0, 0.0, 1.5, 2.0, 4.25, 9.0], size=n) * rng.choice([1, 1, 1, 1.1], size=n)})
+    kept = _most_overused(f, 20)
+    over = f[f["g2"] > 0]
+    assert (kept["g2"] > 0).all() and set(kept["term"]) <= set(over["term"])
+    assert len(kept) >= min(20, len(over))
+    if len(over) > 20:
+        cut = over["g2"].sort_values(ascending=False).iloc[19]
+        assert set(kept["term"]) == set(over.loc[over["g2"] >= cut, "term"])
+    for order in range(5):  # any tie-break: the first 10 of a shuffled, stably sorted frame
+        shuffled = over.sample(frac=1, random_state=order).sort_values("g2", ascending=False, kind="stable")
+        assert set(shuffled["term"].head(10)) <= set(kept["term"])

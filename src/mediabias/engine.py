@@ -787,6 +787,9 @@ DOC_CATEGORIES_SPANS = 64
 SPILL_BYTES = 1 << 20
 KEYNESS_COLUMNS = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
                    "g2", "p_value", "log_ratio", "unit", "q_value", "lexicon", "category"]
+#: keyness rows kept in memory (for the figures and the HTML report): each outlet's this many
+#: most overused entries and words, ties included; keyness.csv has them all.
+KEYNESS_KEPT = 50
 
 _FINISH: dict[str, Any] = {}
 
@@ -1033,7 +1036,7 @@ def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
     """Word keyness of the outlets of ``plan`` (a :class:`mediabias.stats.WordKeyness`).
 
     Returns the CSV rows (see :class:`_RowSink`), the header, the number of rows, and
-    each outlet's first 50 overused words (for the in-memory table).
+    each outlet's most overused words (:func:`_most_overused`, for the in-memory table).
     """
     sink, header, n, kept = _RowSink(), b"", 0, []
     for f in plan.frames():
@@ -1041,23 +1044,42 @@ def _keyness_words_task(plan) -> tuple[bytes | _Part, bytes, int, list]:
         sink.write_frame(f)
         header = header or _csv_bytes(f.iloc[:0], header=True)
         n += len(f)
-        kept.append(f[f["g2"] > 0].head(50))
+        kept.append(_most_overused(f, KEYNESS_KEPT))
     return sink.close(), header, n, kept
 
 
 def _keyness_entries_task(arts: pd.DataFrame, uni: pd.DataFrame, doc: np.ndarray, key: np.ndarray,
-                          cnt: np.ndarray) -> tuple[pd.DataFrame, bytes | _Part, bytes]:
-    """Entry keyness (every outlet x entry): the frame, its CSV rows (see :class:`_RowSink`) and header.
+                          cnt: np.ndarray) -> tuple[bytes | _Part, bytes, int, list]:
+    """Entry keyness (every outlet x entry), made and written outlet by outlet.
 
-    ``arts`` may hold one row per outlet (its tokens summed) and the cells the
-    outlet's summed counts: the test sums counts and tokens per outlet.
+    Returns, like :func:`_keyness_words_task`, the CSV rows (see :class:`_RowSink`),
+    the header, the number of rows, and each outlet's most overused entries (for the
+    in-memory table); the whole table (490 outlets x 3,000 entries: 1.5 million rows)
+    is never held. ``arts`` may hold one row per outlet (its tokens summed) and the
+    cells the outlet's summed counts: the test sums counts and tokens per outlet.
     """
     from . import stats
 
-    entries = stats.keyness_entries_from_cells(arts, uni, doc, key, cnt)[KEYNESS_COLUMNS]
-    sink = _RowSink()
-    sink.write_frame(entries)
-    return entries, sink.close(), _csv_bytes(entries, header=True)
+    sink, n, kept = _RowSink(), 0, []
+    for f in stats.keyness_entry_frames_from_cells(arts, uni, doc, key, cnt):
+        f = f[KEYNESS_COLUMNS]
+        sink.write_frame(f)
+        n += len(f)
+        kept.append(_most_overused(f, KEYNESS_KEPT))
+    return sink.close(), _csv_bytes(pd.DataFrame(columns=KEYNESS_COLUMNS), header=True), n, kept
+
+
+def _most_overused(f: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The rows of one outlet's keyness with g2 > 0 and g2 at least the ``top``-th largest (ties kept).
+
+    With ties kept, an outlet's ``k <= top`` most overused terms are among these rows
+    whatever order breaks the ties (the figures and the HTML report each have theirs).
+    """
+    over = f[f["g2"] > 0]
+    if len(over) <= top:
+        return over
+    g2 = over["g2"].to_numpy()
+    return over[g2 >= np.partition(g2, len(g2) - top)[len(g2) - top]]
 
 
 def _framing_rows(lexicons: list, uni: pd.DataFrame) -> np.ndarray:
@@ -1441,7 +1463,7 @@ class Aggregator:
         """The outlet tables: doc_categories, outlet_terms and keyness are written to ``writers`` here.
 
         Returns the outlet tables held in memory (outlet_terms: its rows with hits;
-        keyness: every entry row and each outlet's first 50 overused words). With
+        keyness: each outlet's KEYNESS_KEPT most overused entries and words, ties included). With
         ``jobs > 1`` and enough rows to be worth it, the work runs on ``jobs`` worker
         processes (see :class:`_TaskRunner`); the bytes written are the same.
         """
@@ -1506,10 +1528,12 @@ class Aggregator:
             words = self._keyness_words(arts, writers["keyness"])
 
             def keyness_done():
-                entries, data, header = side.pop("keyness_entries").get()
-                if len(entries) or writers["keyness"].rows == 0:
-                    writers["keyness"].write_csv(data, header, len(entries))
-                tables["keyness"] = pd.concat([*words.kept, entries], ignore_index=True) if words.kept else entries
+                data, header, n, kept = side.pop("keyness_entries").get()
+                if n or writers["keyness"].rows == 0:
+                    writers["keyness"].write_csv(data, header, n)
+                kept = [*words.kept, *kept]
+                tables["keyness"] = (pd.concat(kept, ignore_index=True) if kept
+                                     else pd.DataFrame(columns=KEYNESS_COLUMNS))
 
             words.done = keyness_done
             first = {g: np.asarray([k[0] for k in keys], dtype=object) for g, keys in skeys.items()}
@@ -1584,7 +1608,7 @@ class Aggregator:
         return _Stream(calls, take, done)
 
     def _keyness_words(self, arts, writer: "TableWriter") -> "_Stream":
-        """Word keyness, written outlet by outlet; each outlet's first 50 overused words go to its ``kept``."""
+        """Word keyness, written outlet by outlet; each outlet's most overused words go to its ``kept``."""
         from . import stats
 
         keys, vals = self._words.merge()

@@ -207,8 +207,8 @@ def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptio
     """:func:`run_report`, returning also what figures and the HTML report are drawn from.
 
     ``tables`` holds every outlet-level table in full, except ``outlet_terms`` (only
-    the rows with hits, count > 0) and ``keyness`` (the entry rows and each outlet's
-    50 most overused words); the full tables are on disk. ``sample`` holds the first
+    the rows with hits, count > 0) and ``keyness`` (each outlet's 50 most overused
+    entries and words, with g2 > 0, ties at the 50th included); the full tables are on disk. ``sample`` holds the first
     ``options.sample_articles`` articles with their sentences and lexicon hits.
 
     With ``options.jobs > 1`` worker processes are started (forkserver): a script

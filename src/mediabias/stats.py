@@ -1555,9 +1555,21 @@ def keyness_entries_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: 
     """:func:`keyness_by_outlet` with ``unit="entry"`` (and articles) from entry-level cell counts."""
     cols = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
             "g2", "p_value", "log_ratio", "unit", "q_value", "lexicon", "category"]
+    frames = list(keyness_entry_frames_from_cells(arts, uni, cell_doc, cell_key, cell_count, full_table))
+    return pd.concat(frames, ignore_index=True)[cols] if frames else _empty(cols)
+
+
+def keyness_entry_frames_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray,
+                                    cell_key: np.ndarray, cell_count: np.ndarray, full_table: bool = False):
+    """:func:`keyness_entries_from_cells` one outlet at a time: each outlet's frame, in outlet order.
+
+    Nothing is yielded with fewer than two outlets or no entry. The frames concatenated
+    are :func:`keyness_entries_from_cells`' table; a caller that writes or filters each one
+    as it comes never holds the whole table (490 outlets x 3,000 entries: 1.5 million rows).
+    """
     outlets = sorted(arts["outlet"].unique())
     if len(outlets) < 2 or len(uni) == 0:
-        return _empty(cols)
+        return
     cell_key = np.asarray(cell_key, dtype=np.int64)
     is_all = (uni["voice"].to_numpy(dtype=object) == "all")[cell_key]
     keyed = uni.iloc[cell_key[is_all]][["lexicon", "category", "entry"]].reset_index(drop=True)
@@ -1568,10 +1580,9 @@ def keyness_entries_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: 
     table = table.reindex(columns=outlets, fill_value=0)
     totals = arts.groupby("outlet")["n_tokens"].sum().reindex(outlets).astype(np.int64)
     if table.shape[0] == 0:
-        return _empty(cols)
+        return
     terms = table.index.to_frame(index=False)
-    frames = list(_keyness_outlet_frames(terms["entry"].to_numpy(), {"lexicon": terms["lexicon"].to_numpy(),
-                                                                     "category": terms["category"].to_numpy()},
-                                         outlets, lambda o: table[o].to_numpy(), table.sum(axis=1).to_numpy(),
-                                         totals, "entry", 1, full_table))
-    return pd.concat(frames, ignore_index=True)[cols]
+    yield from _keyness_outlet_frames(terms["entry"].to_numpy(), {"lexicon": terms["lexicon"].to_numpy(),
+                                                                  "category": terms["category"].to_numpy()},
+                                      outlets, lambda o: table[o].to_numpy(), table.sum(axis=1).to_numpy(),
+                                      totals, "entry", 1, full_table)
