@@ -208,8 +208,9 @@ def run_report_full(inputs: Sequence[str], out: str | Path, options: ReportOptio
 
     ``tables`` holds every outlet-level table in full, except ``outlet_terms`` (only
     the rows with hits, count > 0) and ``keyness`` (each outlet's 50 most overused
-    entries and words, with g2 > 0, ties at the 50th included); the full tables are on disk. ``sample`` holds the first
-    ``options.sample_articles`` articles with their sentences and lexicon hits.
+    entries and words, with g2 > 0, ties at the 50th included); the full tables are on
+    disk. ``sample`` holds the first ``options.sample_articles`` articles with their
+    sentences and lexicon hits.
 
     With ``options.jobs > 1`` worker processes are started (forkserver): a script
     that calls this must guard its top level with ``if __name__ == "__main__":``.

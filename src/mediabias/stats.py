@@ -1550,22 +1550,14 @@ class WordKeyness:
                                           "word", self.min_count, self.full_table, self.top, grand=self.grand)
 
 
-def keyness_entries_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray, cell_key: np.ndarray,
-                               cell_count: np.ndarray, full_table: bool = False) -> pd.DataFrame:
-    """:func:`keyness_by_outlet` with ``unit="entry"`` (and articles) from entry-level cell counts."""
-    cols = ["outlet", "term", "count_target", "count_reference", "total_target", "total_reference",
-            "g2", "p_value", "log_ratio", "unit", "q_value", "lexicon", "category"]
-    frames = list(keyness_entry_frames_from_cells(arts, uni, cell_doc, cell_key, cell_count, full_table))
-    return pd.concat(frames, ignore_index=True)[cols] if frames else _empty(cols)
-
-
 def keyness_entry_frames_from_cells(arts: pd.DataFrame, uni: pd.DataFrame, cell_doc: np.ndarray,
                                     cell_key: np.ndarray, cell_count: np.ndarray, full_table: bool = False):
-    """:func:`keyness_entries_from_cells` one outlet at a time: each outlet's frame, in outlet order.
+    """:func:`keyness_by_outlet` with ``unit="entry"`` (and articles) from entry-level cell counts, one
+    outlet at a time: each outlet's frame, in outlet order.
 
-    Nothing is yielded with fewer than two outlets or no entry. The frames concatenated
-    are :func:`keyness_entries_from_cells`' table; a caller that writes or filters each one
-    as it comes never holds the whole table (490 outlets x 3,000 entries: 1.5 million rows).
+    Nothing is yielded with fewer than two outlets or no entry. A caller that writes or
+    filters each frame as it comes never holds the whole table (490 outlets x 3,000
+    entries: 1.5 million rows).
     """
     outlets = sorted(arts["outlet"].unique())
     if len(outlets) < 2 or len(uni) == 0:
